@@ -1,0 +1,62 @@
+"""The Python API, used by the CLI and batch scoring too.
+
+    >>> from classifier import load_model
+    >>> model = load_model()
+    >>> model.classify("You will own the roadmap ...", title="Product Manager").label
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from . import explain, model as model_files
+from .documents import Posting, read_posting
+from .language import language_for
+from .prediction import Prediction
+
+
+class Classifier:
+    """A loaded model with its language pipeline: classify postings, explain each decision."""
+
+    def __init__(self, linear: model_files.LinearModel):
+        self.linear = linear
+        self.language = language_for(linear.traits)
+
+    @property
+    def id(self) -> str:
+        return self.linear.id
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.linear.labels
+
+    @property
+    def card(self) -> dict:
+        return self.linear.card
+
+    def classify(self, text: str, title: str | None = None, *, top: int = explain.DEFAULT_TOP,
+                 evidence: bool = True, source: str = "", **review) -> Prediction:
+        """Label one posting's text (and title, if known) with probabilities and reasons."""
+        return explain.predict(self.linear, self.language, text, title or "", top=top,
+                               with_evidence=evidence, source=source, **review)
+
+    def classify_posting(self, posting: Posting, **options) -> Prediction:
+        return self.classify(posting.text, posting.title, source=posting.source, **options)
+
+    def classify_file(self, path: str | Path, **options) -> Prediction:
+        return self.classify_posting(read_posting(path), **options)
+
+    def classify_many(self, items: Iterable[str | tuple[str, str | None]], *,
+                      evidence: bool = False, **options) -> list[Prediction]:
+        """Label many postings: each item is a text or a (text, title) pair."""
+        results = []
+        for item in items:
+            text, title = (item, None) if isinstance(item, str) else item
+            results.append(self.classify(text, title, evidence=evidence, **options))
+        return results
+
+
+def load_model(path: str | Path | None = None) -> Classifier:
+    """Load a model directory or store (default: the shipped model) and verify its files."""
+    return Classifier(model_files.load(path))

@@ -1,0 +1,163 @@
+"""The ``pmrole`` command line: parses arguments and delegates to plain functions.
+
+Heavy modules (numpy, spaCy, scikit-learn) are imported inside the commands, so ``pmrole
+--help`` and usage errors answer at once. Exit codes are listed in ``classifier.errors``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+
+import click
+
+from . import __version__
+from .errors import EXIT_INPUT, EXIT_INTERRUPTED, PmroleError
+
+
+class CommandError(click.ClickException):
+    """A PmroleError on its way out: one line on stderr, the error's exit code, no traceback."""
+
+    def __init__(self, error: PmroleError):
+        super().__init__(error.message)
+        self.exit_code = error.exit_code
+
+
+def reports_errors(command):
+    """Turn PmroleError into a clean message and Ctrl-C into exit 130."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except PmroleError as error:
+            raise CommandError(error) from None
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+
+    return wrapper
+
+
+# Options shared by several commands, defined once.
+model_option = click.option(
+    "--model", "model_path", metavar="PATH", default=None,
+    help="Model folder or model store (default: the shipped model in models/).")
+top_option = click.option("--top", default=10, show_default=True, type=click.IntRange(1, 100),
+                          help="How many keywords to show per posting.")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (one object a line).")
+corpus_option = click.option("--corpus", "corpus_dir", metavar="DIR", default=None,
+                             help="Corpus folder (default: the corpus/ shipped with pmrole).")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pmrole")
+def cli():
+    """Is this job posting a project manager, a product manager, both (hybrid), or neither?
+
+    \b
+    Examples:
+      pmrole classify posting.html
+      pmrole classify --json a.txt b.md
+      cat ad.txt | pmrole classify -
+    """
+
+
+@cli.command("classify")
+@click.argument("files", nargs=-1, required=True, metavar="FILE... | -")
+@model_option
+@top_option
+@json_option
+@reports_errors
+def classify_cli(files, model_path, top, as_json):
+    """Label postings (.txt .md .html .json JobPosting, or - for stdin) and show why.
+
+    \b
+    Examples:
+      pmrole classify examples/posting.html
+      pmrole classify --json --top 5 examples/*.txt
+    """
+    from .api import load_model
+    from .documents import read_posting
+    from .render import render_prediction
+
+    model = load_model(model_path)
+    color = sys.stdout.isatty()
+    failed = False
+    for name in files:
+        try:
+            posting = read_posting(name)
+        except PmroleError as error:
+            if len(files) == 1:
+                raise
+            click.echo(f"Error: {error.message}", err=True)
+            failed = True
+            continue
+        prediction = model.classify_posting(posting, top=top)
+        if as_json:
+            click.echo(json.dumps(prediction.to_dict(), ensure_ascii=False))
+        else:
+            click.echo(render_prediction(prediction, color=color))
+    if failed:
+        sys.exit(EXIT_INPUT)
+
+
+@cli.command("train")
+@corpus_option
+@click.option("--output", "output", metavar="DIR", default=None,
+              help="Model store to save into (default: models/). The new model becomes CURRENT.")
+@click.option("--evaluate-on", "dev_path", metavar="FILE", default=None,
+              help="Also measure the new model on this labelled JSONL/CSV and record it in the card.")
+@reports_errors
+def train_cli(corpus_dir, output, dev_path):
+    """Train a model from the corpus and save it as the store's current version.
+
+    Training is deterministic: the same corpus gives byte-identical model files.
+
+    \b
+    Examples:
+      pmrole train
+      pmrole train --output /tmp/models
+    """
+    from .lifecycle import train_and_save
+
+    result = train_and_save(corpus_dir=corpus_dir, output=output, dev_path=dev_path,
+                            progress=lambda msg: click.echo(f"pmrole: {msg}", err=True))
+    click.echo(result)
+
+
+@cli.group("corpus")
+def corpus_group():
+    """Work with the labelled corpus."""
+
+
+@corpus_group.command("check")
+@corpus_option
+@reports_errors
+def corpus_check_cli(corpus_dir):
+    """Check the corpus (labels, traits, fields, lengths, duplicates, counts) and summarise it.
+
+    Exits 0 when the corpus meets every rule, 3 otherwise.
+
+    \b
+    Example:
+      pmrole corpus check
+    """
+    from .corpus import DEFAULT_CORPUS, check
+
+    report = check(corpus_dir or DEFAULT_CORPUS)
+    click.echo(report.summary)
+    for line in report.warnings:
+        click.echo(f"warning: {line}", err=True)
+    for line in report.problems:
+        click.echo(f"problem: {line}", err=True)
+    if not report.ok:
+        click.echo(f"Error: the corpus has {len(report.problems)} problem(s); fix them and run "
+                   "`pmrole corpus check` again.", err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo("\ncorpus OK")
+
+
+def main():
+    cli(prog_name="pmrole")

@@ -1,0 +1,110 @@
+"""What a classification returns: plain dataclasses with a stable ``to_dict()`` (JSON schema).
+
+The same objects serve the CLI (terminal and ``--json``), batch scoring and the Python API.
+``SCHEMA_VERSION`` changes whenever a field is renamed or removed; adding a field does not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SCHEMA_VERSION = 1
+LABELS = ("project-manager", "product-manager", "hybrid", "other")
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """A model term with its exact contribution to ``label`` over ``runner_up`` (log-odds).
+
+    ``spans`` are ``(field, start, end)`` character offsets into the posting's text or title;
+    a ``trait:`` term's spans are the phrases of that trait that matched.
+    """
+
+    term: str
+    weight: float
+    spans: tuple[tuple[str, int, int], ...]
+
+    def to_dict(self) -> dict:
+        return {"term": self.term, "weight": round(self.weight, 4),
+                "spans": [{"field": f, "start": s, "end": e} for f, s, e in self.spans]}
+
+
+@dataclass(frozen=True)
+class TraitHit:
+    """A role trait found in the posting, the article's idea behind it, and the matched phrases."""
+
+    name: str
+    role: str
+    idea: str
+    phrases: tuple[str, ...]
+    spans: tuple[tuple[int, int], ...]
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "role": self.role, "idea": self.idea, "count": len(self.spans),
+                "phrases": list(self.phrases), "spans": [list(s) for s in self.spans]}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence of the posting that carries much of the decision."""
+
+    text: str
+    start: int
+    end: int
+    weight: float
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "start": self.start, "end": self.end, "weight": round(self.weight, 4)}
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The label of one posting, how sure the model is, and why.
+
+    ``keywords`` hold the terms pushing towards ``label`` (positive weight) or towards
+    ``runner_up`` (negative), strongest first; ``rest`` is the summed weight of the terms not
+    listed, ``bias`` the model's intercept difference. ``sum(keywords) + rest + bias`` equals
+    ``log(p[label] / p[runner_up])`` exactly.
+    """
+
+    label: str
+    probabilities: dict[str, float]
+    runner_up: str
+    needs_review: bool
+    keywords: tuple[Keyword, ...]
+    bias: float
+    rest: float
+    traits: tuple[TraitHit, ...]
+    evidence: tuple[Evidence, ...]
+    model: str
+    text: str = ""
+    title: str = ""
+    source: str = ""
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def confidence(self) -> float:
+        return self.probabilities[self.label]
+
+    @property
+    def margin(self) -> float:
+        return self.probabilities[self.label] - self.probabilities[self.runner_up]
+
+    def to_dict(self) -> dict:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "file": self.source,
+            "title": self.title,
+            "label": self.label,
+            "confidence": round(self.confidence, 4),
+            "runner_up": self.runner_up,
+            "needs_review": self.needs_review,
+            "probabilities": {k: round(v, 6) for k, v in self.probabilities.items()},
+            "keywords": [k.to_dict() for k in self.keywords],
+            "bias": round(self.bias, 4),
+            "rest": round(self.rest, 4),
+            "traits": [t.to_dict() for t in self.traits],
+            "evidence": [e.to_dict() for e in self.evidence],
+            "model": self.model,
+            "notes": list(self.notes),
+        }

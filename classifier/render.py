@@ -1,0 +1,67 @@
+"""Human-readable terminal output for a Prediction (the CLI's non-JSON view)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import click
+
+from .explain import display_term
+from .prediction import Prediction
+
+POSITIVE, NEGATIVE = "green", "red"
+
+
+def _highlight(sentence: str, offset: int, prediction: Prediction, color: bool) -> str:
+    """The sentence with keyword spans marked: coloured on a terminal, [brackets] otherwise."""
+    marks = []
+    for keyword in prediction.keywords:
+        for field, start, end in keyword.spans:
+            if field == "text" and offset <= start and end <= offset + len(sentence):
+                marks.append((start - offset, end - offset, keyword.weight > 0))
+    marks.sort()
+    out, pos = [], 0
+    for start, end, positive in marks:
+        if start < pos:
+            continue
+        out.append(sentence[pos:start])
+        word = sentence[start:end]
+        out.append(click.style(word, fg=POSITIVE if positive else NEGATIVE, bold=True) if color
+                   else f"[{word}]")
+        pos = end
+    out.append(sentence[pos:])
+    return "".join(out)
+
+
+def render_prediction(prediction: Prediction, color: bool = False) -> str:
+    p = prediction
+    style = (lambda s, **kw: click.style(s, **kw)) if color else (lambda s, **kw: s)
+    header = p.source or "posting"
+    if p.title:
+        header += f" — {p.title}"
+    review = style("  needs review", fg="yellow") if p.needs_review else ""
+    lines = [
+        style(header, bold=True),
+        f"  {style(p.label, bold=True)}  {p.confidence:.0%}   runner-up: {p.runner_up} "
+        f"{p.probabilities[p.runner_up]:.0%}{review}",
+        "  probabilities: " + " · ".join(f"{k} {v:.2f}" for k, v in p.probabilities.items()),
+        f"  keywords (+ towards {p.label}, − towards {p.runner_up}):",
+    ]
+    for k in p.keywords:
+        sign = style(f"{k.weight:+.2f}", fg=POSITIVE if k.weight > 0 else NEGATIVE)
+        count = f" ×{len(k.spans)}" if len(k.spans) > 1 else ""
+        lines.append(f"    {sign}  {display_term(k.term)}{count}")
+    if p.traits:
+        lines.append("  role traits found:")
+        for t in p.traits:
+            phrases = ", ".join(f'"{x}"' for x in t.phrases[:4])
+            lines.append(f"    {t.role.split('-')[0]:<8} {t.name} ×{len(t.spans)} — {t.idea} ({phrases})")
+    else:
+        lines.append("  role traits found: none")
+    if p.evidence:
+        lines.append("  evidence:")
+        for e in p.evidence:
+            text = _highlight(e.text, e.start, p, color)
+            wrapped = textwrap.fill(text, width=100, initial_indent="    • ", subsequent_indent="      ")
+            lines.append(wrapped)
+    return "\n".join(lines) + "\n"

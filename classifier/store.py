@@ -1,0 +1,88 @@
+"""A model store: a folder of model versions and a ``CURRENT`` file naming the one in use.
+
+Saving is atomic: a version is written into a temporary folder beside the others and renamed
+into place whole, then ``CURRENT`` is replaced by rename. Killing pmrole at any moment leaves
+the previous ``CURRENT`` and its model intact. Old versions are kept until removed by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import ModelError
+from .model import CURRENT, LinearModel, load
+
+TMP_PREFIX = ".pmrole-tmp-"
+
+
+def current(store: Path) -> str | None:
+    pointer = store / CURRENT
+    return pointer.read_text(encoding="utf-8").strip() if pointer.exists() else None
+
+
+def _write_atomic(path: Path, content: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(content)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def save_version(store: Path, model: LinearModel, card: dict, make_current: bool = True) -> str:
+    """Write a model as a new version of the store; return its id (the version's folder name)."""
+    store.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=store))
+    try:
+        card = model.save(tmp, card)
+        final = store / card["model_id"]
+        if final.exists():
+            shutil.rmtree(tmp)  # the very same artifacts are already stored
+        else:
+            os.replace(tmp, final)
+        model.path = final
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if make_current:
+        _write_atomic(store / CURRENT, card["model_id"] + "\n")
+    return card["model_id"]
+
+
+def versions(store: Path) -> list[dict]:
+    """Every stored version (newest first by folder time) with its card's key facts."""
+    rows = []
+    active = current(store)
+    for folder in store.iterdir() if store.exists() else ():
+        card_path = folder / "card.json"
+        if folder.name.startswith(TMP_PREFIX) or not card_path.exists():
+            continue
+        try:
+            card = json.loads(card_path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, OSError):
+            card = {}
+        cv = card.get("cross_validation", {}).get("with_title", {})
+        rows.append({"id": folder.name, "current": folder.name == active,
+                     "examples": card.get("examples"), "cv_macro_f1": cv.get("macro_f1_single_role"),
+                     "trained": card.get("trained_at", ""), "mtime": folder.stat().st_mtime})
+    return sorted(rows, key=lambda r: -r["mtime"])
+
+
+def use(store: Path, version: str) -> None:
+    """Make a stored version the current one, after checking that it loads."""
+    folder = store / version
+    if not folder.is_dir():
+        known = ", ".join(r["id"] for r in versions(store)) or "none"
+        raise ModelError(f"{store}: no version {version!r}; stored versions: {known}.")
+    load(folder)
+    _write_atomic(store / CURRENT, version + "\n")
+
+
+def clean_temporary(store: Path) -> None:
+    """Remove folders left by an interrupted save (they are never CURRENT)."""
+    for folder in store.glob(TMP_PREFIX + "*"):
+        shutil.rmtree(folder, ignore_errors=True) if folder.is_dir() else folder.unlink(missing_ok=True)
