@@ -22,7 +22,7 @@ from .prediction import LABELS
 from .traits import Trait
 
 DEFAULT_SETTINGS = {"C": 10.0, "min_df": 2, "class_weight": "balanced", "max_iter": 5000,
-                    "block_weights": {"text": 1.0, "title": 1.0, "trait": 1.0}}
+                    "block_weights": {"text": 1.0, "title": 1.0, "trait": 0.3}}
 
 
 def analyze_all(language: Language, examples: list[Example]) -> tuple[list[list[str]], list[list[str]]]:
