@@ -59,18 +59,24 @@ def decode(data: bytes, source: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    encoding = guess_encoding(data)
+    if encoding is None:
+        raise InputError(f"{source}: cannot tell how this file's text is encoded (it may be "
+                         "binary); re-save it as UTF-8 text.")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def guess_encoding(data: bytes) -> str | None:
+    """The legacy encoding of bytes that are not UTF-8 (None when they look binary)."""
     from charset_normalizer import from_bytes  # only legacy-encoded input pays for this import
 
     best = from_bytes(data).best()
     if best is None:
-        raise InputError(f"{source}: cannot tell how this file's text is encoded (it may be "
-                         "binary); re-save it as UTF-8 text.")
-    if best.encoding in _LATIN_GUESSES:
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:
-            return data.decode("latin-1")
-    return str(best)
+        return None
+    return "cp1252" if best.encoding in _LATIN_GUESSES else best.encoding
 
 
 def html_to_text(html: str) -> str:

@@ -108,9 +108,11 @@ class Language:
         self._stop = frozenset(STOP_WORDS)
         self.traits = {t.name: t for t in traits}
         self.matcher = PhraseMatcher(nlp.vocab)
+        self._phrase_words: set[str] = set()
         for trait in traits:
-            patterns = [Doc(nlp.vocab, words=self.lemmas(p)) for p in trait.phrases]
-            self.matcher.add(trait.name, [p for p in patterns if len(p)])
+            patterns = [self.lemmas(p) for p in trait.phrases]
+            self._phrase_words.update(w for words in patterns for w in words)
+            self.matcher.add(trait.name, [Doc(nlp.vocab, words=w) for w in patterns if w])
         self._trait_ids = {nlp.vocab.strings[t.name]: t.name for t in traits}
 
     def lemma(self, word: str) -> str:
@@ -118,25 +120,35 @@ class Language:
 
     def tokens(self, text: str) -> list[tuple[str, int, int]]:
         """(lemma, start, end) for every word of the text."""
-        lemma = self.lemma
-        return [(lemma(m.group().lower()), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+        get = self._table.get
+        lowered = text.lower()
+        if len(lowered) == len(text):  # the usual case: offsets survive lower-casing
+            return [(get(w, w), m.start(), m.end())
+                    for m in TOKEN_RE.finditer(lowered) for w in (m.group(),)]
+        return [(get(w, w), m.start(), m.end())
+                for m in TOKEN_RE.finditer(text) for w in (m.group().lower(),)]
 
     def lemmas(self, text: str) -> list[str]:
         return [t[0] for t in self.tokens(text)]
 
     def _ngrams(self, toks, field_name: str, prefix: str, out: Analysis) -> None:
         stop = self._stop
-        prev = None
-        for tok in toks:
-            lemma, start, end = tok
-            keep = not lemma.isdigit()
-            if keep and lemma not in stop and len(lemma) > 1:
-                out.features.append(prefix + lemma)
-                out.spans.append((field_name, start, end))
-            if prev is not None and keep and prev[0] not in stop and lemma not in stop:
-                out.features.append(f"{prefix}{prev[0]} {lemma}")
-                out.spans.append((field_name, prev[1], end))
-            prev = tok if keep else None
+        features, spans = out.features, out.spans
+        prev_lemma, prev_start = None, 0
+        for lemma, start, end in toks:
+            if lemma.isdigit():
+                prev_lemma = None
+                continue
+            if lemma in stop:
+                prev_lemma = None
+                continue
+            if len(lemma) > 1:
+                features.append(prefix + lemma)
+                spans.append((field_name, start, end))
+            if prev_lemma is not None:
+                features.append(f"{prefix}{prev_lemma} {lemma}")
+                spans.append((field_name, prev_start, end))
+            prev_lemma, prev_start = lemma, start
 
     def analyze(self, text: str, title: str = "") -> Analysis:
         """Features of a posting: lemma 1-2 grams of the text, of the title, and trait matches."""
@@ -146,7 +158,10 @@ class Language:
         if title:
             self._ngrams(self.tokens(title), "title", TITLE_PREFIX, out)
         if toks:
-            doc = self._doc(self.nlp.vocab, words=[t[0] for t in toks])
+            # Words in no trait phrase cannot take part in a match: one shared placeholder for
+            # them halves the cost of building the Doc. "_" is never a token of TOKEN_RE.
+            phrase_words = self._phrase_words
+            doc = self._doc(self.nlp.vocab, words=[t[0] if t[0] in phrase_words else "_" for t in toks])
             for match_id, start, end in self.matcher(doc):
                 name = self._trait_ids[match_id]
                 span = ("text", toks[start][1], toks[end - 1][2])

@@ -102,6 +102,16 @@ def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
     return round(float(np.exp(result.x)), 6)
 
 
+def linear_model(vectorizer, clf, temperature, traits, settings) -> LinearModel:
+    """The fitted scikit-learn pieces as a LinearModel: plain arrays, no scikit-learn objects."""
+    vocabulary = vectorizer.get_feature_names_out().tolist()
+    # LogisticRegression orders classes_ by sorted label index, which is LABELS order.
+    assert list(clf.classes_) == list(range(len(LABELS)))
+    return LinearModel(labels=LABELS, vocabulary=vocabulary, idf=vectorizer.idf_, coef=clf.coef_,
+                       intercept=clf.intercept_, temperature=temperature, traits=traits,
+                       settings=settings)
+
+
 @dataclass
 class TrainingResult:
     model: LinearModel
@@ -159,14 +169,7 @@ def train_model(examples: list[Example], traits: list[Trait], settings: dict | N
     say("fitting the final model")
     docs, targets = _training_rows(range(len(examples)), with_title, without, y, examples)
     vectorizer, clf = _fit(docs, targets, settings)
-    vocabulary = [None] * len(vectorizer.vocabulary_)
-    for term, j in vectorizer.vocabulary_.items():
-        vocabulary[j] = term
-    # LogisticRegression orders classes_ by sorted label index, which is LABELS order.
-    assert list(clf.classes_) == list(range(len(LABELS)))
-    model = LinearModel(labels=LABELS, vocabulary=vocabulary, idf=vectorizer.idf_, coef=clf.coef_,
-                        intercept=clf.intercept_, temperature=temperature, traits=traits,
-                        settings=settings)
+    model = linear_model(vectorizer, clf, temperature, traits, settings)
     counts = {label: int((y == i).sum()) for i, label in enumerate(LABELS)}
     card = {
         "name": "pmrole default model",
@@ -176,7 +179,7 @@ def train_model(examples: list[Example], traits: list[Trait], settings: dict | N
         "corpus_fingerprint": fingerprint(examples),
         "settings": settings,
         "temperature": temperature,
-        "features": len(vocabulary),
+        "features": len(model.vocabulary),
         "versions": {"pmrole": __version__, "python": platform.python_version(),
                      "scikit-learn": sklearn.__version__, "spacy": spacy.__version__,
                      "numpy": np.__version__, "scipy": scipy.__version__},

@@ -1,0 +1,334 @@
+"""Batch scoring: a listing file in, the same rows with result columns out.
+
+Every input row is written, in input order, with its columns unchanged and first, followed by
+the ``pmrole_*`` result columns. Rows are read and written in chunks (memory stays flat), scored
+in parallel by joblib workers that each load the model once, and written to a temporary file
+beside the output that is renamed into place only when the run completes.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .documents import MAX_TEXT_CHARS
+from .errors import InputError
+from .explain import REVIEW_CONFIDENCE, REVIEW_MARGIN
+from .tables import Row, Table, open_table
+
+TEXT_CANDIDATES = ("description", "job_description", "jobdescription", "description_text",
+                   "job_description_text", "text", "body", "posting", "posting_text", "job_text",
+                   "content", "details", "job_details")
+TITLE_CANDIDATES = ("title", "job_title", "jobtitle", "position", "position_title", "job_name",
+                    "role", "role_title")
+KEYWORDS_IN_CELL = 5
+CHUNK_ROWS = 256
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+TMP_PREFIX = ".pmrole-tmp-"
+
+
+def result_columns(labels) -> list[str]:
+    return (["pmrole_label", "pmrole_confidence"]
+            + [f"pmrole_p_{label.replace('-', '_')}" for label in labels]
+            + ["pmrole_runner_up", "pmrole_needs_review", "pmrole_keywords", "pmrole_traits",
+               "pmrole_model", "pmrole_error"])
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def choose_columns(columns: list[str], text_column: str | None, title_column: str | None,
+                   source: str) -> tuple[str, str | None]:
+    """The text and title columns: as given (must exist), else the first common name found."""
+    listed = ", ".join(repr(c) for c in columns)
+    for given, what in ((text_column, "text"), (title_column, "title")):
+        if given is not None and given not in columns:
+            raise InputError(f"{source}: no column {given!r}; the columns are {listed}. Pass "
+                             f"--{what}-column with one of them.")
+    by_normal = {_normal(c): c for c in reversed(columns)}
+    text = text_column or next((by_normal[c] for c in TEXT_CANDIDATES if c in by_normal), None)
+    if text is None:
+        raise InputError(f"{source}: cannot tell which column holds the posting text; the columns "
+                         f"are {listed}. Pass --text-column NAME.")
+    title = title_column or next((by_normal[c] for c in TITLE_CANDIDATES
+                                  if c in by_normal and by_normal[c] != text), None)
+    return text, title
+
+
+def neutralise(cell: str) -> str:
+    """A result cell that a spreadsheet would run as a formula gets a leading apostrophe."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def prepare(row: Row, text_column: str, title_column: str | None, fmt: str, columns: list[str]):
+    """(text, title, notes) to score, or (None, None, problems) when the row cannot be scored."""
+    problems = list(row.problems)
+    if isinstance(row.values, dict):
+        if "pmrole_input" in row.values and len(row.values) == 1:
+            return None, None, problems
+        text, title = row.values.get(text_column), row.values.get(title_column) if title_column else ""
+        text = "" if text is None else text if isinstance(text, str) else json.dumps(text)
+        title = "" if title is None else title if isinstance(title, str) else json.dumps(title)
+    else:
+        text = row.values[columns.index(text_column)]
+        title = row.values[columns.index(title_column)] if title_column else ""
+    if any(p.startswith("the row has") and "missing cells" in p for p in problems) or \
+            any(p.startswith(("undecodable", "the row cannot")) for p in problems):
+        return None, None, problems
+    if "\x00" in text or "\x00" in title:
+        return None, None, problems + [f"column {text_column!r} contains NUL bytes; clean the export"]
+    if not text.strip():
+        return None, None, problems + [f"column {text_column!r} is empty; nothing to classify"]
+    if len(text) > MAX_TEXT_CHARS:
+        problems.append(f"text of {len(text):,} characters truncated to the first {MAX_TEXT_CHARS:,}")
+        text = text[:MAX_TEXT_CHARS]
+    if any(p.startswith("the row has") for p in problems):
+        return None, None, problems
+    return text, title, problems
+
+
+# --- scoring, in workers ------------------------------------------------------------------
+
+_MODELS: dict[str, object] = {}
+
+
+def _classifier(model_dir: str):
+    if model_dir not in _MODELS:
+        from .api import load_model
+
+        _MODELS[model_dir] = load_model(model_dir)
+    return _MODELS[model_dir]
+
+
+def score_chunk(model_dir: str, items: list, options: dict) -> list[list[str] | None]:
+    """Result cells (all but pmrole_error) for each (text, title), None where the item is None."""
+    model = _classifier(model_dir)
+    out = []
+    for item in items:
+        if item is None:
+            out.append(None)
+            continue
+        p = model.classify(item[0], item[1], evidence=False, top=options["top"],
+                           review_confidence=options["review_confidence"],
+                           review_margin=options["review_margin"])
+        keywords = "; ".join(f"{k.term} {k.weight:+.2f}" for k in p.keywords)
+        out.append([p.label, f"{p.confidence:.4f}", *(f"{p.probabilities[l]:.4f}" for l in model.labels),
+                    p.runner_up, "true" if p.needs_review else "false", keywords,
+                    ",".join(t.name for t in p.traits), p.model])
+    return out
+
+
+# --- the run --------------------------------------------------------------------------------
+
+@dataclass
+class ScoreSummary:
+    rows: int = 0
+    labels: Counter = field(default_factory=Counter)
+    needs_review: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    output: str = ""
+
+    def describe(self) -> str:
+        rate = self.rows / self.seconds if self.seconds else 0.0
+        labels = " · ".join(f"{k} {v:,}" for k, v in sorted(self.labels.items())) or "none"
+        return (f"pmrole: scored {self.rows:,} rows in {self.seconds:.1f} s ({rate:,.0f} rows/s): "
+                f"{labels}; {self.needs_review:,} need review; {self.errors:,} with errors"
+                f"{' (see pmrole_error)' if self.errors else ''}. Output: {self.output}")
+
+
+class _Writer:
+    """Writes rows as CSV/TSV or JSONL to the final path via a temporary file, or to stdout."""
+
+    def __init__(self, output: str, fmt: str, header: list[str]):
+        self.output, self.fmt, self.header = output, fmt, header
+        self.tmp = None
+        if output == "-":
+            self.fh = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="",
+                                       write_through=False)
+        else:
+            target = Path(output)
+            fd, self.tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".part", dir=target.parent)
+            raw = os.fdopen(fd, "wb")
+            binary = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if output.endswith(".gz") else raw
+            self._raw = raw
+            self.fh = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+        if fmt != "jsonl":
+            self.csv = csv.writer(self.fh, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
+            self.csv.writerow(header)
+
+    def write(self, values, results: dict[str, str]):
+        if self.fmt == "jsonl":
+            obj = dict(values) if isinstance(values, dict) else dict(zip(self.header, values))
+            obj.update(results)
+            self.fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        else:
+            if isinstance(values, dict):
+                values = [_cell(values.get(c, "")) for c in self.header[:-len(results)]]
+            self.csv.writerow(list(values) + list(results.values()))
+
+    def commit(self):
+        self.fh.flush()
+        if self.output == "-":
+            self.fh.detach()  # leave sys.stdout open for the caller
+            return
+        self.fh.close()
+        if not self._raw.closed:
+            self._raw.close()
+        os.replace(self.tmp, self.output)
+        self.tmp = None
+
+    def abort(self):
+        if self.output == "-":
+            self.fh.flush()
+            self.fh.detach()
+        elif self.tmp is not None:
+            try:
+                self.fh.close()
+            except Exception:
+                pass
+            Path(self.tmp).unlink(missing_ok=True)
+            self.tmp = None
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _output_format(output: str, table: Table) -> str:
+    suffixes = [s.lower() for s in Path(output).suffixes if s.lower() != ".gz"] if output != "-" else []
+    suffix = suffixes[-1] if suffixes else ""
+    return {".jsonl": "jsonl", ".ndjson": "jsonl", ".tsv": "tsv", ".csv": "csv"}.get(suffix, table.format)
+
+
+def check_output(input_path: str, output: str, force: bool) -> None:
+    if output == "-":
+        return
+    target = Path(output)
+    if input_path != "-" and target.exists() and target.resolve() == Path(input_path).resolve():
+        raise InputError(f"{output}: is the input file; write the scores to another file.")
+    if target.exists() and not force:
+        raise InputError(f"{output}: already exists; pass --force to replace it, or choose another -o.")
+    if not target.parent.exists():
+        raise InputError(f"{output}: the folder {target.parent} does not exist; create it first.")
+    if target.is_dir():
+        raise InputError(f"{output}: is a directory; give a file name for the scores.")
+
+
+def score_file(input_path: str, output: str, *, model_path=None, text_column=None, title_column=None,
+               fmt=None, delimiter=None, encoding=None, jobs: int | None = None,
+               chunk_rows: int = CHUNK_ROWS, force: bool = False, top: int = KEYWORDS_IN_CELL,
+               review_confidence: float = REVIEW_CONFIDENCE, review_margin: float = REVIEW_MARGIN,
+               progress: bool = False, log=None) -> ScoreSummary:
+    """Score every row of ``input_path`` into ``output``; structural problems raise InputError
+    before anything is written. ``log(message)`` receives the column choice and notices."""
+    from .model import load
+
+    say = log or (lambda msg: None)
+    check_output(input_path, output, force)
+    linear = load(model_path)  # a broken model fails here, before any output exists
+    table = open_table(input_path, fmt=fmt, delimiter=delimiter, encoding=encoding)
+    text_col, title_col = choose_columns(table.columns, text_column, title_column, table.source)
+    labels = linear.labels
+    results = result_columns(labels)
+    clash = [c for c in results if c in table.columns]
+    if clash:
+        raise InputError(f"{table.source}: already has column {clash[0]!r} (was it scored before?); "
+                         "score the original file, or rename the pmrole_* columns.")
+    say(f"pmrole: reading {table.format.upper()} ({table.encoding}); text column {text_col!r}, "
+        f"title column {title_col!r}" if title_col else
+        f"pmrole: reading {table.format.upper()} ({table.encoding}); text column {text_col!r}, no title column")
+    out_fmt = _output_format(output, table)
+    header = table.columns + results
+    options = {"top": top, "review_confidence": review_confidence, "review_margin": review_margin}
+    model_dir = str(linear.path)
+    jobs = jobs or os.cpu_count() or 1
+
+    def chunks():
+        batch = []
+        for row in table.rows:
+            text, title, problems = prepare(row, text_col, title_col, table.format, table.columns)
+            batch.append((row, None if text is None else (text, title), problems))
+            if len(batch) >= chunk_rows:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    summary = ScoreSummary(output=output)
+    bar = _progress(table, progress)
+    writer = _Writer(output, out_fmt, header)
+    started = time.perf_counter()
+    try:
+        for batch, scored in _scored(chunks(), model_dir, options, jobs):
+            for (row, _item, problems), cells in zip(batch, scored):
+                error = "; ".join(problems)
+                if problems:
+                    error = f"row {row.number}: {error}"
+                    summary.errors += 1
+                if cells is None:
+                    cells = [""] * (len(results) - 1)
+                else:
+                    summary.labels[cells[0]] += 1
+                    summary.needs_review += cells[len(labels) + 3] == "true"
+                values = dict(zip(results, [neutralise(c) for c in cells] + [neutralise(error)]))
+                writer.write(row.values, values)
+                summary.rows += 1
+            if bar is not None:
+                bar.update(table.bytes_read - bar.n if table.size else len(batch))
+                bar.set_postfix_str(f"{summary.rows:,} rows", refresh=False)
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _scored(chunks, model_dir: str, options: dict, jobs: int):
+    """(chunk, results) pairs in input order, scored in-process or by joblib workers."""
+    def items(batch):
+        return [item for _row, item, _p in batch]
+
+    if jobs == 1:
+        for batch in chunks:
+            yield batch, score_chunk(model_dir, items(batch), options)
+        return
+    from joblib import Parallel, delayed
+
+    pending = []
+
+    def tasks():
+        for batch in chunks:
+            pending.append(batch)
+            yield delayed(score_chunk)(model_dir, items(batch), options)
+
+    parallel = Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs", batch_size=1)
+    for scored in parallel(tasks()):
+        yield pending.pop(0), scored
+
+
+def _progress(table: Table, wanted: bool):
+    if not wanted or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    if table.size:
+        return tqdm(total=table.size, unit="B", unit_scale=True, file=sys.stderr, desc="pmrole score")
+    return tqdm(unit=" rows", file=sys.stderr, desc="pmrole score")

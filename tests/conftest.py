@@ -1,0 +1,47 @@
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+REALDATA = ROOT.parent / "shared" / "realdata" / "dev.jsonl"
+
+
+@pytest.fixture(scope="session")
+def model():
+    from classifier import load_model
+
+    return load_model()
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture
+def run(runner):
+    """Invoke the pmrole CLI in-process; returns click's Result (exit_code, stdout, stderr)."""
+    from classifier.cli import cli
+
+    def invoke(*args, input=None):
+        return runner.invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def shipped_model_copy(tmp_path):
+    """A copy of the shipped model's current version, safe to damage."""
+    from classifier.model import resolve
+
+    target = tmp_path / "model"
+    shutil.copytree(resolve(None), target)
+    return target
+
+
+def write_jsonl(path: Path, rows) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path

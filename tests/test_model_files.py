@@ -1,0 +1,87 @@
+"""The model on disk: exact scikit-learn equivalence, deterministic training, safe loading."""
+
+import json
+
+import numpy as np
+import pytest
+
+from classifier.corpus import DEFAULT_CORPUS, load_examples
+from classifier.model import ARTIFACTS, load, resolve
+from classifier.store import save_version
+from classifier.traits import load_traits
+from classifier.language import language_for
+from classifier.prediction import LABELS
+from classifier.training import (DEFAULT_SETTINGS, _fit, _logits, _training_rows, analyze_all,
+                                 linear_model, train_model)
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_examples(DEFAULT_CORPUS), load_traits(DEFAULT_CORPUS / "traits.toml")
+
+
+@pytest.fixture(scope="module")
+def rebuilt(corpus, tmp_path_factory):
+    """The corpus trained twice, each saved into its own store."""
+    examples, traits = corpus
+    stores = []
+    for i in range(2):
+        store = tmp_path_factory.mktemp(f"store{i}")
+        result = train_model(examples, traits)
+        save_version(store, result.model, result.card)
+        stores.append(store)
+    return stores
+
+
+def test_training_twice_gives_byte_identical_artifacts(rebuilt):
+    a, b = (resolve(s) for s in rebuilt)
+    for name in ARTIFACTS:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_shipped_model_is_what_train_rebuilds_from_the_corpus(rebuilt):
+    shipped = json.loads((resolve(None) / "card.json").read_text())
+    fresh = json.loads((resolve(rebuilt[0]) / "card.json").read_text())
+    assert fresh["artifacts"] == shipped["artifacts"], (
+        "models/ is stale: run `pmrole train` and commit the new model")
+
+
+def test_numpy_inference_equals_the_scikit_learn_pipeline(corpus):
+    """LinearModel.score (numpy, per posting) gives the logits of the fitted scikit-learn pipeline."""
+    examples, traits = corpus
+    examples = examples[::3]
+    lang = language_for(traits)
+    with_title, without = analyze_all(lang, examples)
+    y = np.array([LABELS.index(e.label) for e in examples])
+    settings = DEFAULT_SETTINGS
+    vectorizer, clf = _fit(*_training_rows(range(len(examples)), with_title, without, y, examples), settings)
+    linear = linear_model(vectorizer, clf, 0.5, traits, settings)
+    sample = examples[::10]
+    ours = np.array([linear.score(lang.analyze(e.text, e.title)).logits for e in sample])
+    theirs = _logits(vectorizer, clf, with_title[::10]) / 0.5
+    np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-9)
+
+
+def test_loading_refuses_pickles(shipped_model_copy):
+    """A model file holding a pickled object is refused, not executed."""
+    import hashlib
+    import pickle
+
+    payload = pickle.dumps(object())
+    idf = shipped_model_copy / "idf.npy"
+    np.save(idf, np.array([payload], dtype=object), allow_pickle=True)
+    card = json.loads((shipped_model_copy / "card.json").read_text())
+    card["artifacts"]["idf.npy"] = hashlib.sha256(idf.read_bytes()).hexdigest()
+    (shipped_model_copy / "card.json").write_text(json.dumps(card))
+    from classifier.errors import ModelError
+
+    with pytest.raises(ModelError, match="the model files cannot be read"):
+        load(shipped_model_copy)
+
+
+def test_card_records_what_a_user_needs(model):
+    card = model.card
+    for key in ("model_id", "artifacts", "labels", "class_counts", "corpus_fingerprint", "versions",
+                "cross_validation", "fixed_split_test", "temperature", "settings"):
+        assert key in card, key
+    assert set(card["versions"]) >= {"python", "scikit-learn", "spacy", "numpy", "pmrole"}
