@@ -56,6 +56,12 @@ class Example:
         return "test" if self.fold == 0 else "train"
 
     @property
+    def writer(self) -> str:
+        """Who wrote the example: its corpus file's name, or "user" for examples added later."""
+        path = self.origin.split(":")[0]
+        return Path(path).stem if path.endswith(".jsonl") and ":" in self.origin else "user"
+
+    @property
     def words(self) -> int:
         return len(self.text.split())
 

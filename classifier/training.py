@@ -54,7 +54,7 @@ def _fit(docs, targets, settings):
     from sklearn.linear_model import LogisticRegression
 
     vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=settings["min_df"],
-                                 lowercase=False, norm=None)
+                                 max_df=settings.get("max_df", 1.0), lowercase=False, norm=None)
     vectorizer.fit(docs)
     vectorizer.blocks_ = np.array([block_of(t) for t in vectorizer.get_feature_names_out()])
     vectorizer.block_weights_ = block_weights(settings)
@@ -116,12 +116,21 @@ def linear_model(vectorizer, clf, temperature, traits, settings) -> LinearModel:
 class TrainingResult:
     model: LinearModel
     card: dict
-    cv_predictions: list[str] = field(default_factory=list)
+    cv_predictions: list[str] = field(default_factory=list)  # out-of-fold, with titles, per example
 
 
 def cross_validate(examples, with_title, without, y, settings):
-    """Out-of-fold logits with and without titles, folds fixed by example id."""
-    folds = np.array([e.fold for e in examples])
+    """Out-of-fold logits with and without titles.
+
+    Folds are by writer (settings["cv_groups"] == "writer"): every writer's examples are held
+    out together, so the scores and the temperature reflect postings in a voice the model has
+    not seen, as real postings are. With "id" the folds follow the fixed split's rule instead.
+    """
+    if settings.get("cv_groups", "writer") == "writer":
+        writers = sorted({e.writer for e in examples})
+        folds = np.array([writers.index(e.writer) % FOLDS for e in examples])
+    else:
+        folds = np.array([e.fold for e in examples])
     n = len(examples)
     oof_title = np.zeros((n, len(LABELS)))
     oof_text = np.zeros((n, len(LABELS)))
@@ -164,8 +173,12 @@ def train_model(examples: list[Example], traits: list[Trait], settings: dict | N
     temperature = fit_temperature(np.vstack([oof_title, oof_text]), np.concatenate([y, y]))
     cv_title, cv_predicted = _summary(y, oof_title, temperature)
     cv_text, _ = _summary(y, oof_text, temperature)
-    test = np.array([e.split == "test" for e in examples])
-    split_title, _ = _summary(y[test], oof_title[test], temperature)
+    say("fitting on the fixed train split, scoring the test split")
+    test = np.flatnonzero([e.split == "test" for e in examples])
+    train = np.flatnonzero([e.split == "train" for e in examples])
+    split_vectorizer, split_clf = _fit(*_training_rows(train, with_title, without, y, examples), settings)
+    split_logits = _logits(split_vectorizer, split_clf, [with_title[i] for i in test])
+    split_title, _ = _summary(y[test], split_logits, temperature)
     say("fitting the final model")
     docs, targets = _training_rows(range(len(examples)), with_title, without, y, examples)
     vectorizer, clf = _fit(docs, targets, settings)

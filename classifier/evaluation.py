@@ -1,0 +1,168 @@
+"""`pmrole evaluate`: how a model does on labelled postings, as text, JSON or one HTML file."""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+
+from .explain import display_term
+from .labelled import LabelledRow, read_labelled
+from .errors import InputError
+from .metrics import format_report, report
+from .prediction import LABELS
+
+
+@dataclass
+class Evaluation:
+    source: str
+    model: str
+    with_title: bool
+    metrics: dict
+    misclassified: list[dict]
+
+    def to_dict(self) -> dict:
+        return {"file": self.source, "model": self.model, "with_title": self.with_title,
+                **self.metrics, "misclassified": self.misclassified}
+
+    def text(self) -> str:
+        m = self.metrics
+        lines = [f"{self.source}: {m['n']} postings, model {self.model}, "
+                 f"{'with titles' if self.with_title else 'text only'}", "", format_report(m), ""]
+        lines.append("coverage (postings below the confidence threshold go to review):")
+        for row in m["coverage"][::2]:
+            if row["accuracy"] is not None:
+                lines.append(f"  threshold {row['threshold']:.2f}: auto-accept {row['coverage']:6.1%}, "
+                             f"accuracy {row['accuracy']:.3f}")
+        lines.append(f"\nmisclassified: {len(self.misclassified)}")
+        for item in self.misclassified[:25]:
+            lines.append(f"  {item['where']}: {item['label']} → {item['predicted']} ({item['confidence']:.2f}) "
+                         f"{item['title'][:50]!r}; {', '.join(item['keywords'][:5])}")
+        return "\n".join(lines)
+
+
+def evaluate(model, rows: list[LabelledRow], source: str, with_title: bool = True) -> Evaluation:
+    unknown = [r for r in rows if r.label not in LABELS]
+    if unknown:
+        r = unknown[0]
+        raise InputError(f"{r.where}: unknown label {r.label!r}; labels are {', '.join(LABELS)} "
+                         f"({len(unknown)} row(s) affected).")
+    if not rows:
+        raise InputError(f"{source}: no labelled rows to evaluate.")
+    predictions = [model.classify(r.text, r.title if with_title else None, evidence=False) for r in rows]
+    metrics = report([r.label for r in rows], [p.label for p in predictions],
+                     [p.confidence for p in predictions])
+    wrong = [{"where": r.where, "title": r.title, "label": r.label, "predicted": p.label,
+              "confidence": p.confidence,
+              "keywords": [f"{display_term(k.term)} {k.weight:+.2f}" for k in p.keywords[:8]]}
+             for r, p in zip(rows, predictions) if p.label != r.label]
+    return Evaluation(source, model.id, with_title, metrics, wrong)
+
+
+def evaluate_file(model, path: str, *, with_title=True, text_column=None, title_column=None,
+                  label_column=None) -> Evaluation:
+    rows = read_labelled(path, text_column=text_column, title_column=title_column,
+                         label_column=label_column)
+    return evaluate(model, rows, path, with_title)
+
+
+# --- the HTML report: one file, plots as inline SVG ------------------------------------------
+
+def _reliability_svg(bins: list[dict]) -> str:
+    w, h, pad = 360, 300, 40
+    x = lambda v: pad + v * (w - 2 * pad)
+    y = lambda v: h - pad - v * (h - 2 * pad)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" role="img" '
+             'aria-label="reliability diagram">',
+             f'<line x1="{x(0)}" y1="{y(0)}" x2="{x(1)}" y2="{y(1)}" stroke="#999" stroke-dasharray="4"/>',
+             f'<line x1="{x(0)}" y1="{y(0)}" x2="{x(1)}" y2="{y(0)}" stroke="#333"/>',
+             f'<line x1="{x(0)}" y1="{y(0)}" x2="{x(0)}" y2="{y(1)}" stroke="#333"/>']
+    for b in bins:
+        bx, bw = x(b["low"]) + 1, x(b["high"]) - x(b["low"]) - 2
+        parts.append(f'<rect x="{bx:.1f}" y="{y(b["accuracy"]):.1f}" width="{bw:.1f}" '
+                     f'height="{y(0) - y(b["accuracy"]):.1f}" fill="#4a7dbf"><title>confidence '
+                     f'{b["low"]:.1f}–{b["high"]:.1f}: accuracy {b["accuracy"]:.2f}, n {b["count"]}</title></rect>')
+    for v in (0, 0.5, 1):
+        parts.append(f'<text x="{x(v)}" y="{h - pad + 15}" font-size="11" text-anchor="middle">{v}</text>')
+        parts.append(f'<text x="{pad - 6}" y="{y(v) + 4}" font-size="11" text-anchor="end">{v}</text>')
+    parts.append(f'<text x="{w / 2}" y="{h - 5}" font-size="12" text-anchor="middle">confidence</text>')
+    parts.append(f'<text x="12" y="{h / 2}" font-size="12" transform="rotate(-90 12 {h / 2})" '
+                 'text-anchor="middle">accuracy</text></svg>')
+    return "".join(parts)
+
+
+def _coverage_svg(rows: list[dict]) -> str:
+    w, h, pad = 360, 300, 40
+    pts = [(r["coverage"], r["accuracy"]) for r in rows if r["accuracy"] is not None]
+    x = lambda v: pad + v * (w - 2 * pad)
+    y = lambda v: h - pad - v * (h - 2 * pad)
+    path = " ".join(f"{'M' if i == 0 else 'L'}{x(c):.1f},{y(a):.1f}" for i, (c, a) in enumerate(pts))
+    dots = "".join(f'<circle cx="{x(c):.1f}" cy="{y(a):.1f}" r="3" fill="#c0504d"><title>auto-accept '
+                   f'{c:.0%}: accuracy {a:.2f}</title></circle>' for c, a in pts)
+    axes = (f'<line x1="{x(0)}" y1="{y(0)}" x2="{x(1)}" y2="{y(0)}" stroke="#333"/>'
+            f'<line x1="{x(0)}" y1="{y(0)}" x2="{x(0)}" y2="{y(1)}" stroke="#333"/>')
+    ticks = "".join(f'<text x="{x(v)}" y="{h - pad + 15}" font-size="11" text-anchor="middle">{v}</text>'
+                    f'<text x="{pad - 6}" y="{y(v) + 4}" font-size="11" text-anchor="end">{v}</text>'
+                    for v in (0, 0.5, 1))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" role="img" '
+            f'aria-label="coverage curve">{axes}<path d="{path}" fill="none" stroke="#c0504d" '
+            f'stroke-width="2"/>{dots}{ticks}<text x="{w / 2}" y="{h - 5}" font-size="12" '
+            'text-anchor="middle">share auto-accepted</text><text x="12" y="150" font-size="12" '
+            'transform="rotate(-90 12 150)" text-anchor="middle">accuracy</text></svg>')
+
+
+def html_report(evaluation: Evaluation) -> str:
+    m, e = evaluation.metrics, html.escape
+    labels = m["labels"]
+    per_class = "".join(
+        f"<tr><td>{l}</td><td>{m['per_class'][l]['precision']:.3f}</td><td>{m['per_class'][l]['recall']:.3f}"
+        f"</td><td>{m['per_class'][l]['f1']:.3f}</td><td>{m['per_class'][l]['support']}</td></tr>" for l in labels)
+    biggest = max(max(row) for row in m["confusion"]) or 1
+    confusion = "".join(
+        f"<tr><th>{l}</th>" + "".join(
+            f'<td style="background:rgba(74,125,191,{v / biggest:.2f})">{v}</td>' for v in row) + "</tr>"
+        for l, row in zip(labels, m["confusion"]))
+    wrong = "".join(
+        f"<tr><td>{e(w['where'])}</td><td>{e(w['title'])}</td><td>{w['label']}</td><td>{w['predicted']}</td>"
+        f"<td>{w['confidence']:.2f}</td><td>{e(', '.join(w['keywords']))}</td></tr>"
+        for w in evaluation.misclassified)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>pmrole evaluation: {e(evaluation.source)}</title>
+<style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}}
+table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:4px 8px;text-align:right}}
+td:first-child,th:first-child{{text-align:left}}.plots{{display:flex;gap:2em;flex-wrap:wrap}}
+.small{{color:#666;font-size:90%}}</style></head><body>
+<h1>pmrole evaluation</h1>
+<p>{e(evaluation.source)} · {m['n']} postings · model {e(evaluation.model)} ·
+{'with titles' if evaluation.with_title else 'text only'}</p>
+<p><b>accuracy {m['accuracy']:.3f}</b> · macro-F1 (project/product/other) {m['macro_f1_single_role']:.3f} ·
+macro-F1 (all four) {m['macro_f1_all']:.3f} · single-role postings called hybrid
+{m['single_role_called_hybrid']:.1%} · expected calibration error {m['calibration']['ece']:.3f}</p>
+<h2>Per class</h2><table><tr><th>label</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>
+{per_class}</table>
+<h2>Confusion matrix</h2><p class="small">rows: true label; columns: predicted</p>
+<table><tr><th></th>{''.join(f'<th>{l}</th>' for l in labels)}</tr>{confusion}</table>
+<div class="plots"><div><h2>Reliability diagram</h2>{_reliability_svg(m['calibration']['bins'])}
+<p class="small">bars: accuracy of the postings in each confidence bin; dashed: perfect calibration</p></div>
+<div><h2>Coverage</h2>{_coverage_svg(m['coverage'])}
+<p class="small">accuracy of the postings auto-accepted when those under a confidence threshold go to review</p></div></div>
+<h2>Misclassified ({len(evaluation.misclassified)})</h2>
+<table><tr><th>where</th><th>title</th><th>label</th><th>predicted</th><th>confidence</th><th>keywords</th></tr>
+{wrong}</table></body></html>
+"""
+
+
+def write_report(evaluation: Evaluation, path: str) -> None:
+    import os
+    import tempfile
+    from pathlib import Path
+
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=".pmrole-tmp-", suffix=".html", dir=target.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(html_report(evaluation))
+    os.replace(tmp, target)
+
+
+def to_json(evaluation: Evaluation) -> str:
+    return json.dumps(evaluation.to_dict(), ensure_ascii=False)

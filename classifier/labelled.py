@@ -1,0 +1,63 @@
+"""Labelled postings from CSV, TSV or JSONL files (for `train --add` and `evaluate`)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from .batch import choose_columns
+from .errors import InputError
+from .prediction import LABELS
+from .tables import open_table
+
+LABEL_CANDIDATES = ("label", "role", "class", "category", "pm_label")
+
+
+@dataclass
+class LabelledRow:
+    number: int       # 1 = first row after the header
+    text: str
+    title: str
+    label: str
+    source: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.source} row {self.number}"
+
+
+def normalise_label(value: str) -> str:
+    """'Project Manager', 'project_manager' and 'project-manager' are the same label."""
+    return re.sub(r"[\s_]+", "-", value.strip().lower())
+
+
+def suggest_label(value: str) -> str | None:
+    match = difflib.get_close_matches(normalise_label(value), LABELS, n=1, cutoff=0.4)
+    return match[0] if match else None
+
+
+def read_labelled(path: str, *, text_column: str | None = None, title_column: str | None = None,
+                  label_column: str | None = None) -> list[LabelledRow]:
+    """Every row with its text, title and label (labels normalised, not yet validated)."""
+    table = open_table(path)
+    text_col, title_col = choose_columns(table.columns, text_column, title_column, table.source)
+    if label_column is not None and label_column not in table.columns:
+        raise InputError(f"{table.source}: no column {label_column!r}; the columns are "
+                         f"{', '.join(repr(c) for c in table.columns)}. Pass --label-column.")
+    if label_column is None:
+        lowered = {c.lower(): c for c in table.columns}
+        label_column = next((lowered[c] for c in LABEL_CANDIDATES if c in lowered), None)
+        if label_column is None:
+            raise InputError(f"{table.source}: no label column (looked for {', '.join(LABEL_CANDIDATES)}); "
+                             "pass --label-column NAME.")
+    rows = []
+    for row in table.rows:
+        if row.problems and not isinstance(row.values, dict):
+            raise InputError(f"{table.source} row {row.number}: {row.problems[0]}; fix the file.")
+        get = (row.values.get if isinstance(row.values, dict)
+               else dict(zip(table.columns, row.values)).get)
+        rows.append(LabelledRow(row.number, str(get(text_col) or ""),
+                                str(get(title_col) or "") if title_col else "",
+                                normalise_label(str(get(label_column) or "")), table.source))
+    return rows
