@@ -26,12 +26,16 @@ def contributions(model: LinearModel, scores: Scores, a: int, b: int) -> tuple[n
     return scores.values * diff, bias
 
 
-def keywords(model: LinearModel, scores: Scores, weights: np.ndarray, top: int) -> list[Keyword]:
+def keywords(model: LinearModel, language: Language, scores: Scores, weights: np.ndarray,
+             top: int) -> list[Keyword]:
     order = np.argsort(-np.abs(weights), kind="stable")[:top]
+    spans = scores.spans({int(scores.indices[k]) for k in order})
     result = []
     for k in order:
         j = int(scores.indices[k])
-        result.append(Keyword(model.vocabulary[j], float(weights[k]), tuple(scores.spans[j])))
+        term = model.vocabulary[j]
+        trait = language.phrase_traits.get(term.removeprefix(TITLE_PREFIX))
+        result.append(Keyword(term, float(weights[k]), tuple(spans[j]), trait))
     return result
 
 
@@ -57,8 +61,9 @@ def evidence(language: Language, text: str, scores: Scores, weights: np.ndarray,
         return []
     starts = np.array([s for s, _ in sentences])
     totals = np.zeros(len(sentences))
+    all_spans = scores.spans()
     for k, j in enumerate(scores.indices):
-        spans = [s for s in scores.spans[int(j)] if s[0] == "text"]
+        spans = [s for s in all_spans[int(j)] if s[0] == "text"]
         for _field, start, _end in spans:
             i = int(np.searchsorted(starts, start, side="right")) - 1
             if i >= 0 and start < sentences[i][1]:
@@ -78,7 +83,7 @@ def predict(model: LinearModel, language: Language, text: str, title: str = "", 
     order = np.argsort(-p, kind="stable")
     a, b = int(order[0]), int(order[1])
     weights, bias = contributions(model, scores, a, b)
-    listed = keywords(model, scores, weights, top)
+    listed = keywords(model, language, scores, weights, top)
     rest = float(weights.sum()) - sum(k.weight for k in listed)
     probabilities = {label: float(p[i]) for i, label in enumerate(model.labels)}
     needs_review = bool(p[a] < review_confidence or p[a] - p[b] < review_margin)

@@ -109,8 +109,11 @@ class Language:
         self.traits = {t.name: t for t in traits}
         self.matcher = PhraseMatcher(nlp.vocab)
         self._phrase_words: set[str] = set()
+        self.phrase_traits: dict[str, str] = {}  # "manage budget" -> "budget_and_cost"
         for trait in traits:
             patterns = [self.lemmas(p) for p in trait.phrases]
+            for words in patterns:
+                self.phrase_traits.setdefault(" ".join(words), trait.name)
             self._phrase_words.update(w for words in patterns for w in words)
             self.matcher.add(trait.name, [Doc(nlp.vocab, words=w) for w in patterns if w])
         self._trait_ids = {nlp.vocab.strings[t.name]: t.name for t in traits}
@@ -158,13 +161,24 @@ class Language:
         if title:
             self._ngrams(self.tokens(title), "title", TITLE_PREFIX, out)
         if toks:
-            # Words in no trait phrase cannot take part in a match: one shared placeholder for
-            # them halves the cost of building the Doc. "_" is never a token of TOKEN_RE.
+            # Words in no trait phrase cannot take part in a match, so each run of them becomes
+            # one placeholder: the Doc is a fraction of the posting's length, and cheap to build.
+            # "_" is never a token of TOKEN_RE, so it matches no phrase.
             phrase_words = self._phrase_words
-            doc = self._doc(self.nlp.vocab, words=[t[0] if t[0] in phrase_words else "_" for t in toks])
+            words, where, gap = [], [], False
+            for i, tok in enumerate(toks):
+                if tok[0] in phrase_words:
+                    words.append(tok[0])
+                    where.append(i)
+                    gap = False
+                elif not gap:
+                    words.append("_")
+                    where.append(i)
+                    gap = True
+            doc = self._doc(self.nlp.vocab, words=words)
             for match_id, start, end in self.matcher(doc):
                 name = self._trait_ids[match_id]
-                span = ("text", toks[start][1], toks[end - 1][2])
+                span = ("text", toks[where[start]][1], toks[where[end - 1]][2])
                 out.trait_hits.append((name, *span))
                 out.features.append(TRAIT_PREFIX + name)
                 out.spans.append(span)

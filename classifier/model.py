@@ -48,13 +48,22 @@ class Scores:
     indices: np.ndarray
     values: np.ndarray
     logits: np.ndarray
-    spans: dict[int, list[tuple[str, int, int]]]
+    term_ids: list[int]                      # vocabulary index of each analysed feature, -1 if unknown
+    feature_spans: list[tuple[str, int, int]]
 
     @property
     def probabilities(self) -> np.ndarray:
         z = self.logits - self.logits.max()
         e = np.exp(z)
         return e / e.sum()
+
+    def spans(self, wanted=None) -> dict[int, list[tuple[str, int, int]]]:
+        """Where each vocabulary term occurs (all terms, or only those in ``wanted``)."""
+        found: dict[int, list] = {}
+        for j, span in zip(self.term_ids, self.feature_spans):
+            if j >= 0 and (wanted is None or j in wanted):
+                found.setdefault(j, []).append(span)
+        return found
 
 
 def block_weights(settings: dict) -> np.ndarray:
@@ -91,22 +100,18 @@ class LinearModel:
 
     def score(self, analysis: Analysis) -> Scores:
         """The same numbers as training's scikit-learn pipeline, for one posting."""
-        spans: dict[int, list] = {}
-        index = self.index
-        for term, span in zip(analysis.features, analysis.spans):
-            j = index.get(term)
-            if j is not None:
-                spans.setdefault(j, []).append(span)
-        indices = np.fromiter(spans, dtype=np.int64, count=len(spans))
-        counts = np.fromiter((len(s) for s in spans.values()), dtype=np.float64, count=len(spans))
-        values = (1.0 + np.log(counts)) * self.idf[indices] if len(indices) else counts
+        get = self.index.get
+        term_ids = [get(term, -1) for term in analysis.features]
+        ids = np.fromiter(term_ids, dtype=np.int64, count=len(term_ids))
+        indices, counts = np.unique(ids[ids >= 0], return_counts=True)
+        values = (1.0 + np.log(counts)) * self.idf[indices]
         if len(indices):
             blocks = self.blocks[indices]
             norms = np.sqrt(np.bincount(blocks, weights=values * values, minlength=len(BLOCKS)))
             scale = np.divide(self.block_weights, norms, out=np.zeros(len(BLOCKS)), where=norms > 0)
             values = values * scale[blocks]
         logits = (self.coef[:, indices] @ values + self.intercept) / self.temperature
-        return Scores(indices, values, logits, spans)
+        return Scores(indices, values, logits, term_ids, analysis.spans)
 
     # --- files -------------------------------------------------------------------------------
 

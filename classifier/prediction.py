@@ -23,9 +23,10 @@ class Keyword:
     term: str
     weight: float
     spans: tuple[tuple[str, int, int], ...]
+    trait: str | None = None  # the role trait whose phrase this term is, if any
 
     def to_dict(self) -> dict:
-        return {"term": self.term, "weight": round(self.weight, 4),
+        return {"term": self.term, "weight": round(self.weight, 4), "trait": self.trait,
                 "spans": [{"field": f, "start": s, "end": e} for f, s, e in self.spans]}
 
 

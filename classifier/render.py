@@ -12,6 +12,15 @@ from .prediction import Prediction
 POSITIVE, NEGATIVE = "green", "red"
 
 
+def percent(p: float) -> str:
+    """A probability as a percentage that never claims certainty the model does not have."""
+    if 0.995 <= p < 1.0:
+        return ">99%"
+    if 0.0 < p < 0.005:
+        return "<1%"
+    return f"{p:.0%}"
+
+
 def _highlight(sentence: str, offset: int, prediction: Prediction, color: bool) -> str:
     """The sentence with keyword spans marked: coloured on a terminal, [brackets] otherwise."""
     marks = []
@@ -42,15 +51,17 @@ def render_prediction(prediction: Prediction, color: bool = False) -> str:
     review = style("  needs review", fg="yellow") if p.needs_review else ""
     lines = [
         style(header, bold=True),
-        f"  {style(p.label, bold=True)}  {p.confidence:.0%}   runner-up: {p.runner_up} "
-        f"{p.probabilities[p.runner_up]:.0%}{review}",
+        f"  {style(p.label, bold=True)}  {percent(p.confidence)}   runner-up: {p.runner_up} "
+        f"{percent(p.probabilities[p.runner_up])}{review}",
         "  probabilities: " + " · ".join(f"{k} {v:.2f}" for k, v in p.probabilities.items()),
         f"  keywords (+ towards {p.label}, − towards {p.runner_up}):",
     ]
+    roles = {t.name: t.role.split("-")[0] for t in p.traits}
     for k in p.keywords:
         sign = style(f"{k.weight:+.2f}", fg=POSITIVE if k.weight > 0 else NEGATIVE)
         count = f" ×{len(k.spans)}" if len(k.spans) > 1 else ""
-        lines.append(f"    {sign}  {display_term(k.term)}{count}")
+        trait = f"  → {roles.get(k.trait, '')} trait {k.trait}".replace("  trait", " trait") if k.trait else ""
+        lines.append(f"    {sign}  {display_term(k.term)}{count}{trait}")
     if p.traits:
         lines.append("  role traits found:")
         for t in p.traits:

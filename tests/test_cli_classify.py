@@ -36,7 +36,7 @@ def test_classify_json_schema(run):
     assert sum(obj["probabilities"].values()) == pytest.approx(1.0, abs=1e-5)
     assert obj["model"].startswith("pmrole-")
     kw = obj["keywords"][0]
-    assert set(kw) == {"term", "weight", "spans"} and set(kw["spans"][0]) == {"field", "start", "end"}
+    assert set(kw) == {"term", "weight", "trait", "spans"} and set(kw["spans"][0]) == {"field", "start", "end"}
     trait = obj["traits"][0]
     assert {"name", "role", "idea", "count", "phrases", "spans"} <= set(trait)
     assert 1 <= len(obj["evidence"]) <= 3

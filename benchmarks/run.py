@@ -1,0 +1,332 @@
+"""pmrole benchmarks: accuracy on real postings, faithfulness, cold start, throughput, memory.
+
+    python benchmarks/run.py            # everything; writes benchmarks/results.json and results.md
+    python benchmarks/run.py --quick    # smaller sizes, for a quick look
+
+The real-postings measurements need ../shared/realdata/dev.jsonl beside the project; without it
+they are skipped, and the result says so. Nothing here is a test: these are measurements.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+REALDATA = ROOT.parent / "shared" / "realdata" / "dev.jsonl"
+OUT = Path(__file__).resolve().parent
+
+from classifier import load_model  # noqa: E402
+from classifier.corpus import DEFAULT_CORPUS, load_examples  # noqa: E402
+from classifier.metrics import SINGLE_ROLE, report  # noqa: E402
+from classifier.prediction import LABELS  # noqa: E402
+
+
+# --- baselines --------------------------------------------------------------------------------
+
+def title_rule(title: str, text: str) -> str:
+    """Label from keywords: in the title when there is one, else in the text's first 300 chars."""
+    s = (title or text[:300]).lower()
+    product = bool(re.search(r"\bproduct (manager|owner|lead|director|management)\b|\bhead of product\b", s)) \
+        and "marketing" not in s
+    project = bool(re.search(r"\b(project|programme|program) (manager|lead|director|coordinator|management)\b", s))
+    if product and project:
+        return "hybrid"
+    return "product-manager" if product else "project-manager" if project else "other"
+
+
+def trait_rule(model, title: str, text: str) -> str:
+    """Label from counting the traits file's phrases per role (no learning)."""
+    analysis = model.language.analyze(text, title)
+    roles = {t.name: t.role for t in model.linear.traits}
+    project = sum(roles[h[0]] == "project-manager" for h in analysis.trait_hits)
+    product = sum(roles[h[0]] == "product-manager" for h in analysis.trait_hits)
+    if max(project, product) < 3:
+        return "other"
+    if min(project, product) >= 3 and 0.5 <= project / max(product, 1) <= 2:
+        return "hybrid"
+    return "project-manager" if project > product else "product-manager"
+
+
+def accuracy_section(model) -> dict:
+    if not REALDATA.exists():
+        return {"skipped": f"{REALDATA} not found: the real-postings measurements need ../shared beside the project"}
+    rows = [json.loads(l) for l in REALDATA.read_text(encoding="utf-8").splitlines() if l.strip()]
+    truth = [r["label"] for r in rows]
+    clear_single = [i for i, r in enumerate(rows) if r["certainty"] == "clear" and r["label"] in SINGLE_ROLE]
+    out = {"file": str(REALDATA.name), "n": len(rows)}
+    for mode, use_title in (("with_title", True), ("text_only", False)):
+        preds = [model.classify(r["text"], r["title"] if use_title else None, evidence=False) for r in rows]
+        labels = [p.label for p in preds]
+        rep = report(truth, labels, [p.confidence for p in preds])
+        rule = [title_rule(r["title"] if use_title else "", r["text"]) for r in rows]
+        traits = [trait_rule(model, r["title"] if use_title else "", r["text"]) for r in rows]
+        out[mode] = {
+            "pmrole": {"macro_f1": rep["macro_f1_single_role"], "accuracy": rep["accuracy"],
+                       "ece": rep["calibration"]["ece"],
+                       "clear_single_role_called_hybrid": sum(labels[i] == "hybrid" for i in clear_single) / len(clear_single),
+                       "per_class": {k: round(v["f1"], 3) for k, v in rep["per_class"].items()}},
+            "title_keyword_rule": {"macro_f1": report(truth, rule)["macro_f1_single_role"],
+                                   "accuracy": report(truth, rule)["accuracy"]},
+            "trait_count_rule": {"macro_f1": report(truth, traits)["macro_f1_single_role"],
+                                 "accuracy": report(truth, traits)["accuracy"]},
+        }
+    return out
+
+
+# --- faithfulness (ERASER comprehensiveness and sufficiency) ------------------------------------
+
+def faithfulness_section(model, postings: list[tuple[str, str]], seed: int = 0) -> dict:
+    """On the text alone: the drop in p(label) when the top-10 keywords are deleted, against
+    deleting 10 random words; and the drop when only the keywords are kept (sufficiency)."""
+    from classifier.language import TITLE_PREFIX, TOKEN_RE
+
+    rng = random.Random(seed)
+    comp_kw, comp_rand, suff = [], [], []
+    for _, text in postings:
+        p = model.classify(text, None, evidence=False, top=50)
+        label = p.label
+        base = p.probabilities[label]
+        spans = []
+        for k in [k for k in p.keywords if k.weight > 0 and not k.term.startswith(TITLE_PREFIX)][:10]:
+            spans += [(s, e) for f, s, e in k.spans if f == "text"]
+        if not spans:
+            continue
+        kept = _delete(text, spans)
+        comp_kw.append(base - model.classify(kept, None, evidence=False).probabilities[label])
+        words = [(m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+        rand = rng.sample(words, min(10, len(words)))
+        comp_rand.append(base - model.classify(_delete(text, rand), None, evidence=False).probabilities[label])
+        only = " ".join(text[s:e] for s, e in sorted(set(spans)))
+        suff.append(base - model.classify(only, None, evidence=False).probabilities[label])
+    mean = lambda xs: statistics.fmean(xs) if xs else 0.0
+    return {"postings": len(comp_kw), "comprehensiveness_top10": mean(comp_kw),
+            "comprehensiveness_random10": mean(comp_rand),
+            "ratio": mean(comp_kw) / mean(comp_rand) if mean(comp_rand) > 0 else None,
+            "sufficiency_top10": mean(suff)}
+
+
+def _delete(text: str, spans) -> str:
+    out, pos = [], 0
+    for s, e in sorted(set(spans)):
+        if s < pos:
+            continue
+        out.append(text[pos:s])
+        pos = e
+    out.append(text[pos:])
+    return "".join(out)
+
+
+# --- speed and memory -----------------------------------------------------------------------------
+
+def cold_start_section(runs: int = 7) -> dict:
+    sample = ROOT / "examples" / "posting.txt"
+    pmrole = shutil.which("pmrole") or f"{sys.executable} -m classifier"
+
+    def timed(cmd):
+        t = time.perf_counter()
+        subprocess.run(cmd, shell=True, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return time.perf_counter() - t
+
+    spacy_times, classify_times = [], []
+    for _ in range(runs):  # interleaved, so both see the same machine state
+        spacy_times.append(timed(f'{sys.executable} -c "import spacy"'))
+        classify_times.append(timed(f"{pmrole} classify {sample}"))
+    a, b = statistics.median(spacy_times), statistics.median(classify_times)
+    return {"import_spacy_s": a, "classify_one_s": b, "ratio": b / a, "runs": runs}
+
+
+def postings_3k(n: int, size: int = 3300, seed: int = 0) -> list[tuple[str, str]]:
+    """n postings of ~3.3 KB, made by joining corpus texts (titles kept)."""
+    examples = load_examples(DEFAULT_CORPUS)
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        first = examples[i % len(examples)]
+        text = first.text
+        while len(text) < size:
+            text += "\n\n" + rng.choice(examples).text
+        rows.append((first.title, text[:size]))
+    return rows
+
+
+def api_section(model, postings) -> dict:
+    t = time.perf_counter()
+    model.classify_many([(text, title) for title, text in postings])
+    fast = len(postings) / (time.perf_counter() - t)
+    few = postings[:300]
+    t = time.perf_counter()
+    for title, text in few:
+        model.classify(text, title)
+    full = len(few) / (time.perf_counter() - t)
+    return {"classify_many_per_s": fast, "classify_with_evidence_per_s": full}
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in KB."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+        stack += children.get(p, [])
+    return total
+
+
+def run_score(path: Path, jobs: int) -> tuple[float, int]:
+    """Wall time and peak resident memory (process tree) of `pmrole score`."""
+    out = path.with_suffix(".scored.csv")
+    cmd = [sys.executable, "-m", "classifier", "score", str(path), "-o", str(out), "--force", "-q",
+           "--jobs", str(jobs)]
+    peak = 0
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd)
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_kb(proc.pid))
+        time.sleep(0.05)
+    wall = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise SystemExit(f"pmrole score failed with exit code {proc.returncode}")
+    out.unlink(missing_ok=True)
+    return wall, peak
+
+
+def write_postings(path: Path, postings) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["title", "description"])
+        w.writerows(postings)
+
+
+def batch_section(n_rows: int, memory_sizes: list[int]) -> dict:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    postings = postings_3k(n_rows)
+    texts = [t for _, t in postings]
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2)).fit(texts)
+    t = time.perf_counter()
+    vectorizer.transform(texts)
+    bare = len(texts) / (time.perf_counter() - t)
+    tmp = Path(tempfile.mkdtemp(prefix="pmrole-bench-"))
+    try:
+        src = tmp / "rows.csv"
+        write_postings(src, postings)
+        small = tmp / "one.csv"
+        write_postings(small, postings[:1])
+        start_1, _ = run_score(small, 1)  # start-up cost: interpreter, model, one row
+        start_2, _ = run_score(small, 2)
+        wall_1, _ = run_score(src, 1)
+        wall_2, _ = run_score(src, 2)
+        memory = {}
+        for n in memory_sizes:
+            path = tmp / f"mem{n}.csv"
+            write_postings(path, postings_3k(n, seed=n))
+            wall, peak = run_score(path, 2)
+            memory[str(n)] = {"peak_rss_mb": peak / 1024, "seconds": wall}
+            path.unlink()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    rate_1 = n_rows / (wall_1 - start_1)
+    rate_2 = n_rows / (wall_2 - start_2)
+    return {"rows": n_rows, "posting_bytes": 3300, "bare_tfidf_transform_per_s": bare,
+            "score_jobs1_per_s": rate_1, "score_jobs2_per_s": rate_2,
+            "jobs1_vs_bare": rate_1 / bare, "jobs2_vs_jobs1": rate_2 / rate_1,
+            "startup_s": {"jobs1": start_1, "jobs2": start_2},
+            "wall_s": {"jobs1": wall_1, "jobs2": wall_2}, "memory_jobs2": memory}
+
+
+def markdown(results: dict) -> str:
+    lines = [f"Measured {results['date']} on {results['machine']}, model {results['model']}.", ""]
+    acc = results["accuracy"]
+    if "skipped" in acc:
+        lines.append(f"Real postings: skipped ({acc['skipped']}).")
+    else:
+        lines += ["| real postings (dev, n=%d): macro-F1 project/product/other | with title | text only |" % acc["n"],
+                  "|---|---|---|"]
+        for key, name in (("pmrole", "pmrole"), ("title_keyword_rule", "title-keyword rule"),
+                          ("trait_count_rule", "trait-word-count rule")):
+            lines.append(f"| {name} | {acc['with_title'][key]['macro_f1']:.3f} | {acc['text_only'][key]['macro_f1']:.3f} |")
+        lines.append(f"| pmrole: clear single-role postings called hybrid | "
+                     f"{acc['with_title']['pmrole']['clear_single_role_called_hybrid']:.1%} | "
+                     f"{acc['text_only']['pmrole']['clear_single_role_called_hybrid']:.1%} |")
+        lines.append(f"| pmrole: expected calibration error | {acc['with_title']['pmrole']['ece']:.3f} | "
+                     f"{acc['text_only']['pmrole']['ece']:.3f} |")
+    f = results["faithfulness"]
+    lines += ["", "| measurement | value |", "|---|---|",
+              f"| comprehensiveness, top-10 keywords deleted ({f['source']}, n={f['postings']}) | {f['comprehensiveness_top10']:.3f} |",
+              f"| comprehensiveness, 10 random words deleted | {f['comprehensiveness_random10']:.3f} |",
+              f"| ratio keywords / random | {f['ratio']:.1f}× |",
+              f"| sufficiency (drop when only the top-10 keywords are kept; lower is better) | {f['sufficiency_top10']:.3f} |"]
+    c = results["cold_start"]
+    lines.append(f"| cold start: `pmrole classify one.txt` / `python -c \"import spacy\"` | "
+                 f"{c['classify_one_s']:.2f} s / {c['import_spacy_s']:.2f} s = {c['ratio']:.2f}× |")
+    a = results["api"]
+    lines.append(f"| Python API, ~3.3 KB postings, `classify_many` | {a['classify_many_per_s']:,.0f} postings/s |")
+    lines.append(f"| Python API, `classify` with evidence sentences | {a['classify_with_evidence_per_s']:,.0f} postings/s |")
+    b = results["batch"]
+    lines += [f"| bare `TfidfVectorizer(1-2 grams).transform` | {b['bare_tfidf_transform_per_s']:,.0f} postings/s |",
+              f"| `pmrole score --jobs 1` (explanations included) | {b['score_jobs1_per_s']:,.0f} rows/s = {b['jobs1_vs_bare']:.2f}× bare |",
+              f"| `pmrole score --jobs 2` | {b['score_jobs2_per_s']:,.0f} rows/s = {b['jobs2_vs_jobs1']:.2f}× jobs 1 |"]
+    for n, m in b["memory_jobs2"].items():
+        lines.append(f"| peak RSS, `score --jobs 2`, {int(n):,} rows (all processes) | {m['peak_rss_mb']:.0f} MB |")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller sizes")
+    args = parser.parse_args()
+    model = load_model()
+    results = {"date": time.strftime("%Y-%m-%d"), "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+               f"Python {platform.python_version()}", "model": model.id}
+    print("accuracy on real postings…", file=sys.stderr)
+    results["accuracy"] = accuracy_section(model)
+    print("faithfulness…", file=sys.stderr)
+    if REALDATA.exists():
+        rows = [json.loads(l) for l in REALDATA.read_text(encoding="utf-8").splitlines() if l.strip()]
+        results["faithfulness"] = {**faithfulness_section(model, [(r["title"], r["text"]) for r in rows]),
+                                   "source": "real postings"}
+    else:
+        test = [e for e in load_examples(DEFAULT_CORPUS) if e.split == "test"]
+        results["faithfulness"] = {**faithfulness_section(model, [(e.title, e.text) for e in test]),
+                                   "source": "corpus test split"}
+    print("cold start…", file=sys.stderr)
+    results["cold_start"] = cold_start_section(5 if args.quick else 9)
+    print("API throughput…", file=sys.stderr)
+    results["api"] = api_section(model, postings_3k(500 if args.quick else 3000))
+    print("batch throughput and memory…", file=sys.stderr)
+    results["batch"] = batch_section(3000 if args.quick else 12000,
+                                     [600, 6000] if args.quick else [2400, 6000, 24000, 60000])
+    (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    (OUT / "results.md").write_text(markdown(results), encoding="utf-8")
+    print(markdown(results))
+
+
+if __name__ == "__main__":
+    main()
