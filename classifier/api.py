@@ -36,13 +36,17 @@ class Classifier:
         return self.linear.card
 
     def classify(self, text: str, title: str | None = None, *, top: int = explain.DEFAULT_TOP,
-                 evidence: bool = True, source: str = "", **review) -> Prediction:
-        """Label one posting's text (and title, if known) with probabilities and reasons."""
+                 evidence: bool = True, source: str = "", notes: tuple[str, ...] = (),
+                 **review) -> Prediction:
+        """Label one posting's text (and title, if known) with probabilities and reasons.
+
+        ``review`` may set ``review_confidence`` and ``review_margin`` (see ``needs_review``)."""
         return explain.predict(self.linear, self.language, text, title or "", top=top,
-                               with_evidence=evidence, source=source, **review)
+                               with_evidence=evidence, source=source, notes=notes, **review)
 
     def classify_posting(self, posting: Posting, **options) -> Prediction:
-        return self.classify(posting.text, posting.title, source=posting.source, **options)
+        notes = () if posting.title else ("no title found; classified on the text alone",)
+        return self.classify(posting.text, posting.title, source=posting.source, notes=notes, **options)
 
     def classify_file(self, path: str | Path, **options) -> Prediction:
         return self.classify_posting(read_posting(path), **options)

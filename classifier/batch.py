@@ -71,30 +71,26 @@ def neutralise(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
-def prepare(row: Row, text_column: str, title_column: str | None, fmt: str, columns: list[str]):
-    """(text, title, notes) to score, or (None, None, problems) when the row cannot be scored."""
+def prepare(row: Row, text_column: str, title_column: str | None, columns: list[str]):
+    """(text, title, problems): the row's text and title to score, or text None when the row
+    cannot be scored (its problems say why; it is still written)."""
     problems = list(row.problems)
+    if problems:  # ragged, undecodable or unparsable: written as read, not scored
+        return None, None, problems
     if isinstance(row.values, dict):
-        if "pmrole_input" in row.values and len(row.values) == 1:
-            return None, None, problems
         text, title = row.values.get(text_column), row.values.get(title_column) if title_column else ""
         text = "" if text is None else text if isinstance(text, str) else json.dumps(text)
         title = "" if title is None else title if isinstance(title, str) else json.dumps(title)
     else:
         text = row.values[columns.index(text_column)]
         title = row.values[columns.index(title_column)] if title_column else ""
-    if any(p.startswith("the row has") and "missing cells" in p for p in problems) or \
-            any(p.startswith(("undecodable", "the row cannot")) for p in problems):
-        return None, None, problems
     if "\x00" in text or "\x00" in title:
-        return None, None, problems + [f"column {text_column!r} contains NUL bytes; clean the export"]
+        return None, None, [f"column {text_column!r} contains NUL bytes; clean the export"]
     if not text.strip():
-        return None, None, problems + [f"column {text_column!r} is empty; nothing to classify"]
+        return None, None, [f"column {text_column!r} is empty; nothing to classify"]
     if len(text) > MAX_TEXT_CHARS:
         problems.append(f"text of {len(text):,} characters truncated to the first {MAX_TEXT_CHARS:,}")
         text = text[:MAX_TEXT_CHARS]
-    if any(p.startswith("the row has") for p in problems):
-        return None, None, problems
     return text, title, problems
 
 
@@ -260,7 +256,7 @@ def score_file(input_path: str, output: str, *, model_path=None, text_column=Non
     def chunks():
         batch = []
         for row in table.rows:
-            text, title, problems = prepare(row, text_col, title_col, table.format, table.columns)
+            text, title, problems = prepare(row, text_col, title_col, table.columns)
             batch.append((row, None if text is None else (text, title), problems))
             if len(batch) >= chunk_rows:
                 yield batch

@@ -145,7 +145,7 @@ def train_and_save(corpus_dir=None, add=(), output=None, *, force=False, strict=
     new = Classifier(result.model)
     if dev_path:
         rows = read_labelled(str(dev_path))
-        result.card["dev"] = {"file": Path(dev_path).name, **measure(new, rows)}
+        result.card["dev"] = {"file": Path(dev_path).name, **measure(new, rows, str(dev_path))}
     lines.append("")
     lines.append(format_report(result.card["cross_validation"]["with_title"]).replace(
         "accuracy", "cross-validated accuracy", 1))
@@ -213,13 +213,9 @@ def _save_examples(path: Path, examples: list[Example]) -> None:
                                     ensure_ascii=False) + "\n")
 
 
-def measure(classifier, rows) -> dict:
+def measure(classifier, rows, source: str) -> dict:
     """Metrics of a classifier on labelled rows, with their titles and on the text alone."""
-    from .metrics import report
+    from .evaluation import evaluate
 
-    truth = [r.label for r in rows]
-    out = {}
-    for mode, use_title in (("with_title", True), ("text_only", False)):
-        preds = [classifier.classify(r.text, r.title if use_title else None, evidence=False) for r in rows]
-        out[mode] = report(truth, [p.label for p in preds], [p.confidence for p in preds])
-    return out
+    return {mode: evaluate(classifier, rows, source, with_title).metrics
+            for mode, with_title in (("with_title", True), ("text_only", False))}

@@ -69,6 +69,8 @@ def render_prediction(prediction: Prediction, color: bool = False) -> str:
             lines.append(f"    {t.role.split('-')[0]:<8} {t.name} ×{len(t.spans)} — {t.idea} ({phrases})")
     else:
         lines.append("  role traits found: none")
+    for note in p.notes:
+        lines.append(f"  note: {note}")
     if p.evidence:
         lines.append("  evidence:")
         for e in p.evidence:
