@@ -28,7 +28,7 @@ def _highlight(sentence: str, offset: int, prediction: Prediction, color: bool) 
         for field, start, end in keyword.spans:
             if field == "text" and offset <= start and end <= offset + len(sentence):
                 marks.append((start - offset, end - offset, keyword.weight > 0))
-    marks.sort()
+    marks.sort(key=lambda m: (m[0], -m[1]))  # at one start, the longest term wins
     out, pos = [], 0
     for start, end, positive in marks:
         if start < pos:
