@@ -285,7 +285,8 @@ def score_file(input_path: str, output: str, *, model_path=None, text_column=Non
                 summary.rows += 1
             if bar is not None:
                 bar.update(table.bytes_read - bar.n if table.size else len(batch))
-                bar.set_postfix_str(f"{summary.rows:,} rows", refresh=False)
+                rate = summary.rows / max(time.perf_counter() - started, 1e-9)
+                bar.set_postfix_str(f"{summary.rows:,} rows, {rate:,.0f} rows/s", refresh=False)
         writer.commit()
     except BaseException:
         writer.abort()

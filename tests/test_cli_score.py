@@ -188,6 +188,15 @@ def test_jsonl_gzip_in_jsonl_out(run, tmp_path):
     assert rows[2]["pmrole_label"] == "product-manager"
 
 
+def test_gzip_output(run, tmp_path):
+    src = write_csv(tmp_path / "in.csv", ["title", "description"], [["PM", PROJECT], ["PO", PRODUCT]])
+    out = tmp_path / "o.csv.gz"
+    assert run("score", src, "-o", out, "-q").exit_code == 0
+    with gzip.open(out, "rt", encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert [r[2] for r in rows[1:]] == ["project-manager", "product-manager"]
+
+
 def test_tsv_cp1252_detected(run, tmp_path):
     src = write_csv(tmp_path / "in.tsv", ["title", "description"], [["Chef de projet – café", PROJECT]],
                     encoding="cp1252", delimiter="\t")
