@@ -81,7 +81,9 @@ def _reliability_svg(bins: list[dict]) -> str:
         bx, bw = x(b["low"]) + 1, x(b["high"]) - x(b["low"]) - 2
         parts.append(f'<rect x="{bx:.1f}" y="{y(b["accuracy"]):.1f}" width="{bw:.1f}" '
                      f'height="{y(0) - y(b["accuracy"]):.1f}" fill="#4a7dbf"><title>confidence '
-                     f'{b["low"]:.1f}–{b["high"]:.1f}: accuracy {b["accuracy"]:.2f}, n {b["count"]}</title></rect>')
+                     f'{b["low"]:.1f}–{b["high"]:.1f}: accuracy {b["accuracy"]:.2f}, n {b["count"]}</title></rect>'
+                     f'<text x="{bx + bw / 2:.1f}" y="{y(b["accuracy"]) - 4:.1f}" font-size="10" '
+                     f'text-anchor="middle">{b["count"]}</text>')
     for v in (0, 0.5, 1):
         parts.append(f'<text x="{x(v)}" y="{h - pad + 15}" font-size="11" text-anchor="middle">{v}</text>')
         parts.append(f'<text x="{pad - 6}" y="{y(v) + 4}" font-size="11" text-anchor="end">{v}</text>')
@@ -131,7 +133,7 @@ def html_report(evaluation: Evaluation) -> str:
 <style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}}
 table{{border-collapse:collapse;margin:1em 0}}td,th{{border:1px solid #ccc;padding:4px 8px;text-align:right}}
 td:first-child,th:first-child{{text-align:left}}.plots{{display:flex;gap:2em;flex-wrap:wrap}}
-.small{{color:#666;font-size:90%}}</style></head><body>
+.small{{color:#666;font-size:90%}}table.wrong td{{text-align:left;vertical-align:top}}</style></head><body>
 <h1>pmrole evaluation</h1>
 <p>{e(evaluation.source)} · {m['n']} postings · model {e(evaluation.model)} ·
 {'with titles' if evaluation.with_title else 'text only'}</p>
@@ -143,11 +145,12 @@ macro-F1 (all four) {m['macro_f1_all']:.3f} · single-role postings called hybri
 <h2>Confusion matrix</h2><p class="small">rows: true label; columns: predicted</p>
 <table><tr><th></th>{''.join(f'<th>{l}</th>' for l in labels)}</tr>{confusion}</table>
 <div class="plots"><div><h2>Reliability diagram</h2>{_reliability_svg(m['calibration']['bins'])}
-<p class="small">bars: accuracy of the postings in each confidence bin; dashed: perfect calibration</p></div>
+<p class="small">bars: accuracy of the postings in each confidence bin (number of postings above
+each bar); dashed: perfect calibration</p></div>
 <div><h2>Coverage</h2>{_coverage_svg(m['coverage'])}
 <p class="small">accuracy of the postings auto-accepted when those under a confidence threshold go to review</p></div></div>
 <h2>Misclassified ({len(evaluation.misclassified)})</h2>
-<table><tr><th>where</th><th>title</th><th>label</th><th>predicted</th><th>confidence</th><th>keywords</th></tr>
+<table class="wrong"><tr><th>where</th><th>title</th><th>label</th><th>predicted</th><th>confidence</th><th>keywords</th></tr>
 {wrong}</table></body></html>
 """
 
