@@ -21,7 +21,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -33,7 +32,6 @@ OUT = Path(__file__).resolve().parent
 from classifier import load_model  # noqa: E402
 from classifier.corpus import DEFAULT_CORPUS, load_examples  # noqa: E402
 from classifier.metrics import SINGLE_ROLE, report  # noqa: E402
-from classifier.prediction import LABELS  # noqa: E402
 
 
 # --- baselines --------------------------------------------------------------------------------

@@ -15,12 +15,12 @@ import json
 import os
 import re
 import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .atomic import temporary_beside
 from .documents import MAX_TEXT_CHARS
 from .errors import InputError
 from .explain import REVIEW_CONFIDENCE, REVIEW_MARGIN
@@ -34,7 +34,6 @@ TITLE_CANDIDATES = ("title", "job_title", "jobtitle", "position", "position_titl
 KEYWORDS_IN_CELL = 5
 CHUNK_ROWS = 256
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-TMP_PREFIX = ".pmrole-tmp-"
 
 
 def result_columns(labels) -> list[str]:
@@ -155,7 +154,7 @@ class _Writer:
                                        write_through=False)
         else:
             target = Path(output)
-            fd, self.tmp = tempfile.mkstemp(prefix=TMP_PREFIX, suffix=".part", dir=target.parent)
+            fd, self.tmp = temporary_beside(target, suffix=".part")
             raw = os.fdopen(fd, "wb")
             binary = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if output.endswith(".gz") else raw
             self._raw = raw

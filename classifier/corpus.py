@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .prediction import LABELS
-from .traits import Trait, load_traits
+from .traits import load_traits
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 REQUIRED = ("id", "label", "title", "text", "traits", "industry", "seniority")

@@ -6,6 +6,7 @@ import html
 import json
 from dataclasses import dataclass
 
+from .atomic import write_text
 from .explain import display_term
 from .labelled import LabelledRow, read_labelled
 from .errors import InputError
@@ -156,15 +157,7 @@ each bar); dashed: perfect calibration</p></div>
 
 
 def write_report(evaluation: Evaluation, path: str) -> None:
-    import os
-    import tempfile
-    from pathlib import Path
-
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".pmrole-tmp-", suffix=".html", dir=target.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(html_report(evaluation))
-    os.replace(tmp, target)
+    write_text(path, html_report(evaluation))
 
 
 def to_json(evaluation: Evaluation) -> str:

@@ -13,24 +13,16 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .atomic import TMP_PREFIX, write_text
 from .errors import ModelError
 from .model import CURRENT, LinearModel, load
 
-TMP_PREFIX = ".pmrole-tmp-"
 
 
 def current(store: Path) -> str | None:
     pointer = store / CURRENT
     return pointer.read_text(encoding="utf-8").strip() if pointer.exists() else None
 
-
-def _write_atomic(path: Path, content: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(content)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def save_version(store: Path, model: LinearModel, card: dict, make_current: bool = True) -> str:
@@ -49,7 +41,7 @@ def save_version(store: Path, model: LinearModel, card: dict, make_current: bool
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     if make_current:
-        _write_atomic(store / CURRENT, card["model_id"] + "\n")
+        write_text(store / CURRENT, card["model_id"] + "\n")
     return card["model_id"]
 
 
@@ -79,7 +71,7 @@ def use(store: Path, version: str) -> None:
         known = ", ".join(r["id"] for r in versions(store)) or "none"
         raise ModelError(f"{store}: no version {version!r}; stored versions: {known}.")
     load(folder)
-    _write_atomic(store / CURRENT, version + "\n")
+    write_text(store / CURRENT, version + "\n")
 
 
 def clean_temporary(store: Path) -> None:

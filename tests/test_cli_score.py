@@ -4,7 +4,6 @@ import csv
 import gzip
 import io
 import json
-import os
 import signal
 import subprocess
 import sys

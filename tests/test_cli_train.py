@@ -1,7 +1,6 @@
 """`pmrole train`: validation of new examples, the regression guard, versioned and atomic saves."""
 
 import json
-import os
 import shutil
 import signal
 import subprocess

@@ -2,7 +2,6 @@
 
 import math
 
-import numpy as np
 import pytest
 
 from classifier.language import TITLE_PREFIX, TRAIT_PREFIX
