@@ -130,13 +130,17 @@ class TrainingResult:
 def cross_validate(examples, with_title, without, y, settings):
     """Out-of-fold logits with and without titles.
 
-    Folds are by writer (settings["cv_groups"] == "writer"): every writer's examples are held
-    out together, so the scores and the temperature reflect postings in a voice the model has
-    not seen, as real postings are. With "id" the folds follow the fixed split's rule instead.
+    Folds are by writer (settings["cv_groups"] == "writer"): every corpus writer's examples are
+    held out together, so the scores and the temperature reflect postings in a voice the model
+    has not seen, as real postings are. With "id" the folds follow the fixed split's rule instead.
     """
     if settings.get("cv_groups", "writer") == "writer":
-        writers = sorted({e.writer for e in examples})
-        folds = np.array([writers.index(e.writer) % FOLDS for e in examples])
+        # Examples added by a user are spread over the folds by id: held out all together they
+        # would never be predicted by a model that learnt from any of them, which is the very
+        # thing the regression guard asks about.
+        writers = sorted({e.writer for e in examples} - {"user"})
+        folds = np.array([e.fold if e.writer == "user" else writers.index(e.writer) % FOLDS
+                          for e in examples])
     else:
         folds = np.array([e.fold for e in examples])
     n = len(examples)
