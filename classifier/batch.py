@@ -197,6 +197,17 @@ class _Writer:
             self.tmp = None
 
 
+def _kept_in_error(obj: dict, columns: list[str]) -> list[str]:
+    """JSONL read into CSV: what the CSV columns cannot hold is kept in pmrole_error."""
+    if list(obj) == ["pmrole_input"]:
+        return [f"the line was: {obj['pmrole_input']}"]
+    extra = {k: v for k, v in obj.items() if k not in columns}
+    if extra:
+        return [f"fields not in the first line's columns (write .jsonl output to keep them as "
+                f"columns): {json.dumps(extra, ensure_ascii=False)}"]
+    return []
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -251,6 +262,7 @@ def score_file(input_path: str, output: str, *, model_path=None, text_column=Non
     options = {"top": top, "review_confidence": review_confidence, "review_margin": review_margin}
     model_dir = str(linear.path)
     jobs = jobs or os.cpu_count() or 1
+    review_at = results.index("pmrole_needs_review")
 
     def chunks():
         batch = []
@@ -270,6 +282,8 @@ def score_file(input_path: str, output: str, *, model_path=None, text_column=Non
     try:
         for batch, scored in _scored(chunks(), model_dir, options, jobs):
             for (row, _item, problems), cells in zip(batch, scored):
+                if out_fmt != "jsonl" and isinstance(row.values, dict):
+                    problems = problems + _kept_in_error(row.values, table.columns)
                 error = "; ".join(problems)
                 if problems:
                     error = f"row {row.number}: {error}"
@@ -278,7 +292,7 @@ def score_file(input_path: str, output: str, *, model_path=None, text_column=Non
                     cells = [""] * (len(results) - 1)
                 else:
                     summary.labels[cells[0]] += 1
-                    summary.needs_review += cells[len(labels) + 3] == "true"
+                    summary.needs_review += cells[review_at] == "true"
                 values = dict(zip(results, [neutralise(c) for c in cells] + [neutralise(error)]))
                 writer.write(row.values, values)
                 summary.rows += 1

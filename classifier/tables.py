@@ -271,7 +271,7 @@ def _jsonl(text, source: str):
             except (json.JSONDecodeError, ValueError) as exc:
                 msg = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
                 yield Row(number, {"pmrole_input": fixed.rstrip("\r\n")},
-                          problems + [f"the line is not a JSON object ({msg}); it is kept in pmrole_input"])
+                          problems + [f"the line is not a JSON object ({msg})"])
                 continue
             yield Row(number, obj, problems)
 

@@ -196,6 +196,21 @@ def test_gzip_output(run, tmp_path):
     assert [r[2] for r in rows[1:]] == ["project-manager", "product-manager"]
 
 
+def test_jsonl_to_csv_keeps_what_the_columns_cannot_hold(run, tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"title": "PM", "text": PROJECT}) + "\n{broken\n"
+                   + json.dumps({"title": "PO", "text": PRODUCT, "salary": 50000}) + "\n", encoding="utf-8")
+    out = tmp_path / "o.csv"
+    assert run("score", src, "-o", out).exit_code == EXIT_ROW_ERRORS
+    header, *rows = read_csv(out)
+    err = header.index("pmrole_error")
+    assert header[:2] == ["title", "text"]
+    assert rows[1][err].endswith("); the line was: {broken")
+    assert rows[2][err] == ('row 3: fields not in the first line\'s columns (write .jsonl output to keep '
+                            'them as columns): {"salary": 50000}')
+    assert rows[2][header.index("pmrole_label")] == "product-manager"
+
+
 def test_tsv_cp1252_detected(run, tmp_path):
     src = write_csv(tmp_path / "in.tsv", ["title", "description"], [["Chef de projet – café", PROJECT]],
                     encoding="cp1252", delimiter="\t")
