@@ -95,14 +95,15 @@ class TrainOutcome:
     refused_reason: str | None = None
 
 
-def _current(store: Path):
+def _current(store: Path, say):
     from .model import load
 
     if not (store / CURRENT).exists():
         return None
     try:
         return load(store)
-    except ModelError:
+    except ModelError as error:
+        say(f"the current model cannot be loaded, so there is nothing to compare with: {error.message}")
         return None  # a broken current model is no baseline; the new one replaces it
 
 
@@ -134,8 +135,9 @@ def train_and_save(corpus_dir=None, add=(), output=None, *, force=False, strict=
         if strict and validation.issues:
             raise InputError("\n".join(lines[1:]).strip() + "\n--strict: nothing trained; fix the rows above.")
     store = Path(output) if output else DEFAULT_STORE
-    clean_temporary(store) if store.exists() else None
-    current = _current(store)
+    if store.exists():
+        clean_temporary(store)
+    current = _current(store, say)
     examples = corpus + validation.accepted
     result = train_model(examples, traits, progress=say)
     n_corpus = len(corpus)

@@ -60,7 +60,7 @@ def versions(store: Path) -> list[dict]:
         cv = card.get("cross_validation", {}).get("with_title", {})
         rows.append({"id": folder.name, "current": folder.name == active,
                      "examples": card.get("examples"), "cv_macro_f1": cv.get("macro_f1_single_role"),
-                     "trained": card.get("trained_at", ""), "mtime": folder.stat().st_mtime})
+                     "mtime": folder.stat().st_mtime})
     return sorted(rows, key=lambda r: -r["mtime"])
 
 
