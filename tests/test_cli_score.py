@@ -37,7 +37,7 @@ def read_csv(path, delimiter=","):
 
 @pytest.fixture(scope="module")
 def messy_export(tmp_path_factory):
-    """6,000 ordinary rows (multi-line quoted fields) plus the six rows every real export has."""
+    """6,000 ordinary rows (multi-line quoted fields) plus six of the rows every real export has."""
     folder = tmp_path_factory.mktemp("messy")
     path = folder / "export.csv"
     out = io.BytesIO()
@@ -51,7 +51,7 @@ def messy_export(tmp_path_factory):
         4000: ["4000", '=HYPERLINK("http://x.invalid","click")', PROJECT, "Formula Ltd"],
         5000: ["5000", "Product Owner 🚀", PRODUCT + " We ❤️ our users 🎉.", "Emoji Ltd"],
     }
-    for i in range(6005):
+    for i in range(6006):
         if i in specials:
             w.writerow(specials[i])
         elif i == 5500:
@@ -81,8 +81,8 @@ def test_messy_export_every_row_out_in_order(messy_scored):
     assert result.exit_code == EXIT_ROW_ERRORS
     rows = read_csv(out)
     assert rows[0] == ["id", "title", "description", "company"] + RESULTS
-    assert [r[0] for r in rows[1:]] == [str(i) for i in range(6005)]
-    assert len(rows) - 1 == 6005
+    assert [r[0] for r in rows[1:]] == [str(i) for i in range(6006)]
+    assert len(rows) - 1 == 6006  # 6,000 ordinary rows and the 6 bad ones
 
 
 def test_messy_export_input_columns_intact(messy_scored, messy_export):
