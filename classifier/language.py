@@ -134,15 +134,36 @@ class Language:
     def lemmas(self, text: str) -> list[str]:
         return [t[0] for t in self.tokens(text)]
 
-    def _ngrams(self, toks, field_name: str, prefix: str, out: Analysis) -> None:
-        stop = self._stop
+    def _scan(self, text: str, field_name: str, prefix: str, out: Analysis, phrases: bool):
+        """One pass over the words of a text: append its lemma 1-2 grams to ``out`` and, when
+        ``phrases``, return the words the trait matcher needs with their character offsets.
+
+        Words in no trait phrase cannot take part in a match, so each run of them becomes one
+        placeholder ("_", never a token of TOKEN_RE): the matcher's Doc is a fraction of the
+        posting's length, and cheap to build.
+        """
+        get, stop, phrase_words = self._table.get, self._stop, self._phrase_words
         features, spans = out.features, out.spans
+        lowered = text.lower()
+        same = len(lowered) == len(text)  # the usual case: offsets survive lower-casing
+        words, starts, ends, gap = [], [], [], False
         prev_lemma, prev_start = None, 0
-        for lemma, start, end in toks:
-            if lemma.isdigit():
-                prev_lemma = None
-                continue
-            if lemma in stop:
+        for m in TOKEN_RE.finditer(lowered if same else text):
+            word = m.group() if same else m.group().lower()
+            lemma = get(word, word)
+            start, end = m.span()
+            if phrases:
+                if lemma in phrase_words:
+                    words.append(lemma)
+                    starts.append(start)
+                    ends.append(end)
+                    gap = False
+                elif not gap:
+                    words.append("_")
+                    starts.append(start)
+                    ends.append(end)
+                    gap = True
+            if lemma in stop or lemma.isdigit():
                 prev_lemma = None
                 continue
             if len(lemma) > 1:
@@ -152,33 +173,19 @@ class Language:
                 features.append(f"{prefix}{prev_lemma} {lemma}")
                 spans.append((field_name, prev_start, end))
             prev_lemma, prev_start = lemma, start
+        return words, starts, ends
 
     def analyze(self, text: str, title: str = "") -> Analysis:
         """Features of a posting: lemma 1-2 grams of the text, of the title, and trait matches."""
         out = Analysis()
-        toks = self.tokens(text)
-        self._ngrams(toks, "text", "", out)
+        words, starts, ends = self._scan(text, "text", "", out, phrases=True)
         if title:
-            self._ngrams(self.tokens(title), "title", TITLE_PREFIX, out)
-        if toks:
-            # Words in no trait phrase cannot take part in a match, so each run of them becomes
-            # one placeholder: the Doc is a fraction of the posting's length, and cheap to build.
-            # "_" is never a token of TOKEN_RE, so it matches no phrase.
-            phrase_words = self._phrase_words
-            words, where, gap = [], [], False
-            for i, tok in enumerate(toks):
-                if tok[0] in phrase_words:
-                    words.append(tok[0])
-                    where.append(i)
-                    gap = False
-                elif not gap:
-                    words.append("_")
-                    where.append(i)
-                    gap = True
+            self._scan(title, "title", TITLE_PREFIX, out, phrases=False)
+        if words:
             doc = self._doc(self.nlp.vocab, words=words)
             for match_id, start, end in self.matcher(doc):
                 name = self._trait_ids[match_id]
-                span = ("text", toks[where[start]][1], toks[where[end - 1]][2])
+                span = ("text", starts[start], ends[end - 1])
                 out.trait_hits.append((name, *span))
                 out.features.append(TRAIT_PREFIX + name)
                 out.spans.append(span)
