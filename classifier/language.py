@@ -2,9 +2,10 @@
 
 Features come from a fast regular-expression tokenizer and spaCy's English lookup lemma table
 (the one its ``lemmatizer`` uses in ``lookup`` mode, from spacy-lookups-data), so training and
-prediction use exactly the same features at a cost close to a plain vectorizer's. Role traits are matched by spaCy's PhraseMatcher over those same lemmas.
-Sentences for evidence come from the spaCy pipeline (blank "en" + sentencizer), run only where
-they are shown. One :class:`Language` is built per process and set of traits, then reused.
+prediction use exactly the same features at a cost close to a plain vectorizer's. Role traits
+are matched by spaCy's PhraseMatcher over those same lemmas. Sentences for evidence come from
+the spaCy pipeline (blank "en" + sentencizer), run only where they are shown. One
+:class:`Language` is built per process and set of traits, then reused.
 """
 
 from __future__ import annotations
@@ -106,7 +107,6 @@ class Language:
         self._doc = Doc
         self._table = lemma_table()
         self._stop = frozenset(STOP_WORDS)
-        self.traits = {t.name: t for t in traits}
         self.matcher = PhraseMatcher(nlp.vocab)
         self._phrase_words: set[str] = set()
         self.phrase_traits: dict[str, str] = {}  # "manage budget" -> "budget_and_cost"
@@ -118,21 +118,10 @@ class Language:
             self.matcher.add(trait.name, [Doc(nlp.vocab, words=w) for w in patterns if w])
         self._trait_ids = {nlp.vocab.strings[t.name]: t.name for t in traits}
 
-    def lemma(self, word: str) -> str:
-        return self._table.get(word, word)
-
-    def tokens(self, text: str) -> list[tuple[str, int, int]]:
-        """(lemma, start, end) for every word of the text."""
-        get = self._table.get
-        lowered = text.lower()
-        if len(lowered) == len(text):  # the usual case: offsets survive lower-casing
-            return [(get(w, w), m.start(), m.end())
-                    for m in TOKEN_RE.finditer(lowered) for w in (m.group(),)]
-        return [(get(w, w), m.start(), m.end())
-                for m in TOKEN_RE.finditer(text) for w in (m.group().lower(),)]
-
     def lemmas(self, text: str) -> list[str]:
-        return [t[0] for t in self.tokens(text)]
+        """The lemma of every word of a text (as the features see them)."""
+        get = self._table.get
+        return [get(w, w) for w in TOKEN_RE.findall(text.lower())]
 
     def _scan(self, text: str, field_name: str, prefix: str, out: Analysis, phrases: bool):
         """One pass over the words of a text: append its lemma 1-2 grams to ``out`` and, when

@@ -36,8 +36,7 @@ def validate_new(rows: list[LabelledRow], corpus: list[Example]) -> Validation:
     """Check new examples against the labels and the corpus; report problems with row numbers."""
     result = Validation()
     corpus_keys = {" ".join(words(e.text)): e.id for e in corpus}
-    by_text: dict[str, list[LabelledRow]] = {}
-    candidates = []
+    by_text: dict[str, list[LabelledRow]] = {}  # insertion-ordered: rows keep file order
     for row in rows:
         if row.label not in LABELS:
             hint = suggest_label(row.label)
@@ -56,7 +55,6 @@ def validate_new(rows: list[LabelledRow], corpus: list[Example]) -> Validation:
             result.issues.append(f"{row.where}: exact duplicate of corpus example {corpus_keys[key]}.")
             continue
         by_text.setdefault(key, []).append(row)
-        candidates.append(row)
     conflicted = set()
     for key, same in by_text.items():
         if len({r.label for r in same}) > 1:
@@ -66,8 +64,8 @@ def validate_new(rows: list[LabelledRow], corpus: list[Example]) -> Validation:
         elif len(same) > 1:
             result.issues.append(f"{same[0].source}: rows {', '.join(str(r.number) for r in same[1:])} "
                                  f"repeat row {same[0].number}; kept once.")
-    kept = [r for r in candidates if " ".join(words(r.text)) not in conflicted]
-    kept = list({" ".join(words(r.text)): r for r in reversed(kept)}.values())[::-1]
+    # One row per text: the first of its repeats, none of a conflict.
+    kept = [same[0] for key, same in by_text.items() if key not in conflicted]
     near = near_duplicates([r.text for r in kept], others=[e.text for e in corpus])
     too_close = {}
     for i, j, jaccard in near:
@@ -168,13 +166,13 @@ def train_and_save(corpus_dir=None, add=(), output=None, *, force=False, strict=
                          f"{new_cv[label]['f1']:>10.3f}")
         if validation.accepted:
             added = validation.accepted
-            old_right = sum(old.classify(e.text, e.title, evidence=False).label == e.label for e in added)
-            new_right = sum(p == e.label for p, e in zip(result.cv_predictions[n_corpus:], added))
+            old_labels = [old.classify(e.text, e.title, evidence=False).label for e in added]
+            new_labels = result.cv_predictions[n_corpus:]
+            old_right = sum(o == e.label for o, e in zip(old_labels, added))
+            new_right = sum(n == e.label for n, e in zip(new_labels, added))
             lines.append(f"{'new examples right (new: out-of-fold)':34}{f'{old_right}/{len(added)}':>26}"
                          f"{f'{new_right}/{len(added)}':>10}")
-            changed = [(e, old.classify(e.text, e.title, evidence=False).label, p)
-                       for e, p in zip(added, result.cv_predictions[n_corpus:])]
-            flips = [c for c in changed if c[1] != c[2]]
+            flips = [(e, o, n) for e, o, n in zip(added, old_labels, new_labels) if o != n]
             if flips:
                 lines.append(f"changed on the new examples ({len(flips)}):")
                 lines += [f"  {e.origin}: {o} → {n} (labelled {e.label})" for e, o, n in flips[:20]]

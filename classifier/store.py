@@ -25,8 +25,8 @@ def current(store: Path) -> str | None:
 
 
 
-def save_version(store: Path, model: LinearModel, card: dict, make_current: bool = True) -> str:
-    """Write a model as a new version of the store; return its id (the version's folder name)."""
+def save_version(store: Path, model: LinearModel, card: dict) -> str:
+    """Write a model as the store's new current version; return its id (its folder name)."""
     store.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=store))
     try:
@@ -40,8 +40,7 @@ def save_version(store: Path, model: LinearModel, card: dict, make_current: bool
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    if make_current:
-        write_text(store / CURRENT, card["model_id"] + "\n")
+    write_text(store / CURRENT, card["model_id"] + "\n")
     return card["model_id"]
 
 

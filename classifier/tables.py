@@ -24,7 +24,6 @@ from .errors import InputError
 
 SAMPLE_BYTES = 1 << 20
 FIELD_LIMIT = 1 << 30            # csv's default 128 KiB limit would stop the run on one long field
-FORMATS = ("csv", "tsv", "jsonl")
 UNICODE_HINT = "re-export the file as UTF-8, or pass --encoding (e.g. --encoding cp1252)"
 
 
