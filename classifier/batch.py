@@ -261,11 +261,11 @@ def score_file(input_path: str, output: str, *, model_path=None, text_column=Non
     header = table.columns + results
     options = {"top": top, "review_confidence": review_confidence, "review_margin": review_margin}
     model_dir = str(linear.path)
-    if model_dir not in _MODELS:  # in-process scoring reuses the model loaded above
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 and model_dir not in _MODELS:  # scoring in-process: reuse the model loaded above
         from .api import Classifier
 
         _MODELS[model_dir] = Classifier(linear)
-    jobs = jobs or os.cpu_count() or 1
     review_at = results.index("pmrole_needs_review")
 
     def chunks():
