@@ -31,7 +31,8 @@ OUT = Path(__file__).resolve().parent
 
 from classifier import load_model  # noqa: E402
 from classifier.corpus import DEFAULT_CORPUS, load_examples  # noqa: E402
-from classifier.metrics import SINGLE_ROLE, report  # noqa: E402
+from classifier.labels import SINGLE_ROLE
+from classifier.metrics import report  # noqa: E402
 
 
 # --- baselines --------------------------------------------------------------------------------
@@ -91,7 +92,7 @@ def accuracy_section(model) -> dict:
 def faithfulness_section(model, postings: list[tuple[str, str]], seed: int = 0) -> dict:
     """On the text alone: the drop in p(label) when the top-10 keywords are deleted, against
     deleting 10 random words; and the drop when only the keywords are kept (sufficiency)."""
-    from classifier.language import TITLE_PREFIX, TOKEN_RE
+    from classifier.language.features import TITLE_PREFIX, TOKEN_RE
 
     rng = random.Random(seed)
     comp_kw, comp_rand, suff = [], [], []

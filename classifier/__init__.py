@@ -7,8 +7,8 @@ instant: numpy and spaCy load only when a model is.
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "Classifier": "api", "load_model": "api", "Posting": "documents", "read_posting": "documents",
-    "PmroleError": "errors", "LABELS": "prediction", "Prediction": "prediction",
+    "Classifier": "api", "load_model": "api", "Posting": "reading.postings", "read_posting": "reading.postings",
+    "PmroleError": "errors", "LABELS": "labels", "Prediction": "prediction",
 }
 __all__ = sorted(_EXPORTS) + ["__version__"]
 

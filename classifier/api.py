@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Iterable
 
 from . import explain, model as model_files
-from .documents import Posting, read_posting
-from .language import language_for
+from .reading.postings import Posting, read_posting
+from .language.features import language_for
 from .prediction import Prediction
 
 

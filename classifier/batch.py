@@ -13,7 +13,6 @@ import gzip
 import io
 import json
 import os
-import re
 import sys
 import time
 from collections import Counter
@@ -21,16 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import temporary_beside
-from .documents import MAX_TEXT_CHARS
+from .reading.postings import MAX_TEXT_CHARS
 from .errors import InputError
 from .explain import REVIEW_CONFIDENCE, REVIEW_MARGIN
-from .tables import Row, Table, open_table
+from .reading.columns import choose_columns
+from .reading.tables import Row, Table, open_table
 
-TEXT_CANDIDATES = ("description", "job_description", "jobdescription", "description_text",
-                   "job_description_text", "text", "body", "posting", "posting_text", "job_text",
-                   "content", "details", "job_details")
-TITLE_CANDIDATES = ("title", "job_title", "jobtitle", "position", "position_title", "job_name",
-                    "role", "role_title")
 KEYWORDS_IN_CELL = 5
 CHUNK_ROWS = 256
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -41,28 +36,6 @@ def result_columns(labels) -> list[str]:
             + [f"pmrole_p_{label.replace('-', '_')}" for label in labels]
             + ["pmrole_runner_up", "pmrole_needs_review", "pmrole_keywords", "pmrole_traits",
                "pmrole_model", "pmrole_error"])
-
-
-def _normal(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-
-
-def choose_columns(columns: list[str], text_column: str | None, title_column: str | None,
-                   source: str) -> tuple[str, str | None]:
-    """The text and title columns: as given (must exist), else the first common name found."""
-    listed = ", ".join(repr(c) for c in columns)
-    for given, what in ((text_column, "text"), (title_column, "title")):
-        if given is not None and given not in columns:
-            raise InputError(f"{source}: no column {given!r}; the columns are {listed}. Pass "
-                             f"--{what}-column with one of them.")
-    by_normal = {_normal(c): c for c in reversed(columns)}
-    text = text_column or next((by_normal[c] for c in TEXT_CANDIDATES if c in by_normal), None)
-    if text is None:
-        raise InputError(f"{source}: cannot tell which column holds the posting text; the columns "
-                         f"are {listed}. Pass --text-column NAME.")
-    title = title_column or next((by_normal[c] for c in TITLE_CANDIDATES
-                                  if c in by_normal and by_normal[c] != text), None)
-    return text, title
 
 
 def neutralise(cell: str) -> str:

@@ -80,7 +80,7 @@ def classify_cli(files, model_path, top, as_json):
       pmrole classify --json --top 5 examples/*.txt
     """
     from .api import load_model
-    from .documents import read_posting
+    from .reading.postings import read_posting
     from .render import render_prediction
 
     model = load_model(model_path)

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
-from .prediction import LABELS
-from .traits import load_traits
+from .labels import LABELS
+from .language.traits import load_traits
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 REQUIRED = ("id", "label", "title", "text", "traits", "industry", "seniority")

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from .atomic import write_text
 from .explain import display_term
-from .labelled import LabelledRow, read_labelled
+from .reading.labelled import LabelledRow, read_labelled
 from .errors import InputError
 from .metrics import format_report, report
-from .prediction import LABELS
+from .labels import LABELS
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .language import TITLE_PREFIX, Analysis, Language
+from .language.features import TITLE_PREFIX, Analysis, Language
 from .model import LinearModel, Scores
 from .prediction import Evidence, Keyword, Prediction, TraitHit
 

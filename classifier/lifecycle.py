@@ -17,11 +17,12 @@ from pathlib import Path
 
 from .corpus import DEFAULT_CORPUS, TOO_SHORT_WORDS, Example, load_examples, near_duplicates, words
 from .errors import InputError, ModelError, RegressionRefused
-from .labelled import LabelledRow, read_labelled, suggest_label
-from .metrics import SINGLE_ROLE, format_report, macro_f1
+from .reading.labelled import LabelledRow, read_labelled, suggest_label
+from .labels import SINGLE_ROLE
+from .metrics import format_report, macro_f1
 from .model import DEFAULT_STORE, CURRENT
-from .prediction import LABELS
-from .traits import load_traits
+from .labels import LABELS
+from .language.traits import load_traits
 
 MARGIN = 0.02  # the cross-validated macro-F1 a new model may lose before it is refused
 

@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from .errors import ModelError
-from .language import BLOCKS, Analysis, block_of
-from .prediction import LABELS
-from .traits import Trait
+from .language.features import BLOCKS, Analysis, block_of
+from .labels import LABELS
+from .language.traits import Trait
 
 FORMAT = "pmrole-model"
 FORMAT_VERSION = 1

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 SCHEMA_VERSION = 1
-LABELS = ("project-manager", "product-manager", "hybrid", "other")
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ import numpy as np
 
 from . import __version__
 from .corpus import FOLDS, Example, fingerprint
-from .language import BLOCKS, Language, block_of, language_for
+from .language.features import BLOCKS, Language, block_of, language_for
 from .metrics import report
 from .model import LinearModel, block_weights
-from .prediction import LABELS
-from .traits import Trait
+from .labels import LABELS
+from .language.traits import Trait
 
 # Chosen by measuring on the real dev postings (see README, "How the model was chosen"): trait
 # matches as features lowered macro-F1 there (text only 0.866 → 0.858 at weight 0.15, 0.810 at

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from classifier.errors import EXIT_INPUT, EXIT_MODEL
-from classifier.prediction import LABELS
+from classifier.labels import LABELS
 
 from .conftest import ROOT
 

@@ -13,7 +13,7 @@ import pytest
 
 from classifier.batch import neutralise, result_columns
 from classifier.errors import EXIT_INPUT, EXIT_ROW_ERRORS
-from classifier.prediction import LABELS
+from classifier.labels import LABELS
 
 RESULTS = result_columns(LABELS)
 PROJECT = ("You will own the project plan and the budget, lead the delivery team, keep the risk "

@@ -7,7 +7,7 @@ import pytest
 
 from classifier.corpus import DEFAULT_CORPUS, check, load_examples, near_duplicates
 from classifier.errors import InputError
-from classifier.prediction import LABELS
+from classifier.labels import LABELS
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from classifier.documents import MAX_FILE_BYTES, MAX_TEXT_CHARS, read_posting
+from classifier.reading.postings import MAX_FILE_BYTES, MAX_TEXT_CHARS, read_posting
 from classifier.errors import InputError
 
 BODY = "We need someone to run the project plan, the budget and the weekly status reports."

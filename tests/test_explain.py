@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from classifier.language import TITLE_PREFIX, TRAIT_PREFIX
+from classifier.language.features import TITLE_PREFIX, TRAIT_PREFIX
 
 from .conftest import ROOT
 

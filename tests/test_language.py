@@ -3,8 +3,8 @@
 import pytest
 
 from classifier.corpus import DEFAULT_CORPUS
-from classifier.language import TITLE_PREFIX, TRAIT_PREFIX, language_for
-from classifier.traits import load_traits
+from classifier.language.features import TITLE_PREFIX, TRAIT_PREFIX, language_for
+from classifier.language.traits import load_traits
 
 
 @pytest.fixture(scope="module")

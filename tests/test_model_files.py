@@ -8,9 +8,9 @@ import pytest
 from classifier.corpus import DEFAULT_CORPUS, load_examples
 from classifier.model import ARTIFACTS, load, resolve
 from classifier.store import save_version
-from classifier.traits import load_traits
-from classifier.language import language_for
-from classifier.prediction import LABELS
+from classifier.language.traits import load_traits
+from classifier.language.features import language_for
+from classifier.labels import LABELS
 from classifier.training import (DEFAULT_SETTINGS, _fit, _logits, _training_rows, analyze_all,
                                  linear_model, train_model)
 

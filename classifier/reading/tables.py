@@ -19,12 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from .documents import guess_encoding
-from .errors import InputError
+from ..errors import InputError
+from .decoding import BOMS, UNICODE_HINT, sample_encoding
 
 SAMPLE_BYTES = 1 << 20
 FIELD_LIMIT = 1 << 30            # csv's default 128 KiB limit would stop the run on one long field
-UNICODE_HINT = "re-export the file as UTF-8, or pass --encoding (e.g. --encoding cp1252)"
 
 
 class CountingReader(io.RawIOBase):
@@ -74,29 +73,12 @@ class Table:
         return self.counter.count
 
 
-def _decode_sample(sample: bytes, source: str) -> str:
-    """The encoding of a file judged from its first megabyte."""
-    if sample.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    try:
-        sample.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(sample) - 3 and len(sample) >= SAMPLE_BYTES:
-            return "utf-8"  # the sample ends inside a multi-byte character
-    encoding = guess_encoding(sample)
-    if encoding is None:
-        raise InputError(f"{source}: cannot tell how this file is encoded; {UNICODE_HINT}.")
-    return encoding
-
-
 def _looks_binary(sample: bytes) -> bool:
     if sample.startswith((b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"GIF8", b"\xff\xd8\xff")):
         return True
     head = sample[:8192]
-    return bool(head) and head.count(b"\x00") > len(head) // 100 and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    has_bom = head.startswith(tuple(bom for bom, _ in BOMS))  # UTF-16/32 text is full of NULs
+    return bool(head) and head.count(b"\x00") > len(head) // 100 and not has_bom
 
 
 def _format_for(name: str, given: str | None, text_sample: str) -> str:
@@ -174,7 +156,7 @@ def open_table(path: str, *, fmt: str | None = None, delimiter: str | None = Non
         except LookupError:
             raise InputError(f"{source}: unknown encoding {encoding!r}; try utf-8 or cp1252.") from None
     else:
-        encoding = _decode_sample(sample, source)
+        encoding = sample_encoding(sample, source, complete=len(sample) < SAMPLE_BYTES)
     text_sample = sample.decode(encoding, errors="replace")
     fmt = _format_for(source if path != "-" else "", fmt, text_sample)
     text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")

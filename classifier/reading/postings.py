@@ -8,28 +8,18 @@ posting raises :class:`~classifier.errors.InputError` with a one-line message na
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
+from .decoding import decode
 
 MAX_FILE_BYTES = 10_000_000   # a saved job page with its scripts is rarely over 2 MB
 MAX_TEXT_CHARS = 100_000      # a long posting is ~15,000 characters; beyond this it is not one
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
-)
-# Detection cannot tell the Western single-byte code pages apart on a few accented letters;
-# job postings in them are overwhelmingly Windows-1252, so any of these guesses is read as cp1252.
-_LATIN_GUESSES = {
-    "cp1250", "cp1252", "cp1254", "cp1257", "latin_1", "iso8859_1", "iso8859_2", "iso8859_9",
-    "iso8859_15", "mac_roman", "mac_latin2", "cp850", "cp437",
-}
 _TITLE_MAX_CHARS = 100
 _SKIP_TAGS = ("script", "style", "noscript", "template", "svg", "head")
 
@@ -41,42 +31,6 @@ class Posting:
     text: str
     title: str = ""
     source: str = ""
-
-
-def decode(data: bytes, source: str) -> str:
-    """Decode bytes to text: BOM, then UTF-8, then detection. Raises InputError on binary data."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                raise InputError(f"{source}: the file starts with a {encoding} byte-order mark but "
-                                 f"is not valid {encoding}; re-save it as UTF-8.") from None
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{source}: this looks like a binary file, not a job posting; give a "
-                         ".txt, .md, .html or .json file.")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    encoding = guess_encoding(data)
-    if encoding is None:
-        raise InputError(f"{source}: cannot tell how this file's text is encoded (it may be "
-                         "binary); re-save it as UTF-8 text.")
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
-def guess_encoding(data: bytes) -> str | None:
-    """The legacy encoding of bytes that are not UTF-8 (None when they look binary)."""
-    from charset_normalizer import from_bytes  # only legacy-encoded input pays for this import
-
-    best = from_bytes(data).best()
-    if best is None:
-        return None
-    return "cp1252" if best.encoding in _LATIN_GUESSES else best.encoding
 
 
 def html_to_text(html: str) -> str:

@@ -1,10 +1,10 @@
-"""Language processing: the features the model sees, and the sentences an explanation shows.
+"""The features the model sees: lemma 1-2 grams of a posting's text and title, with offsets.
 
-Features come from a fast regular-expression tokenizer and spaCy's English lookup lemma table
+They come from a fast regular-expression tokenizer and spaCy's English lookup lemma table
 (the one its ``lemmatizer`` uses in ``lookup`` mode, from spacy-lookups-data), so training and
 prediction use exactly the same features at a cost close to a plain vectorizer's. Role traits
-are matched by spaCy's PhraseMatcher over those same lemmas. Sentences for evidence come from
-the spaCy pipeline (blank "en" + sentencizer), run only where they are shown. One
+are matched by spaCy's PhraseMatcher over those same lemmas, in the same pass; they are shown
+as evidence, and their ``trait:`` features are dropped by training (block weight 0). One
 :class:`Language` is built per process and set of traits, then reused.
 """
 
@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ModelError
+from ..errors import ModelError
+from .sentences import sentence_pipeline, sentence_spans
 from .traits import Trait
 
 TOKEN_RE = re.compile(r"[^\W_]+(?:[-'’&][^\W_]+)*")
@@ -44,66 +45,15 @@ class Analysis:
     trait_hits: list[tuple[str, str, int, int]] = field(default_factory=list)
 
 
-_SHOWN_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)+|(?:[^\W\d_]\.){2,}|[^\W_]+(?:[-'’&][^\W_]+)*|\S")
-
-
-class WordTokenizer:
-    """Words and single punctuation marks, for the shown pipeline's sentences.
-
-    spaCy's default English tokenizer compiles hundreds of rules at start-up, which costs more
-    than a one-posting run should; sentence boundaries only need words and punctuation apart.
-    """
-
-    def __init__(self, vocab):
-        self.vocab = vocab
-
-    def __call__(self, text: str):
-        from spacy.tokens import Doc
-
-        words, spaces, pos = [], [], 0
-        for m in _SHOWN_TOKEN_RE.finditer(text):
-            self._gap(text[pos:m.start()], words, spaces)
-            words.append(m.group())
-            spaces.append(False)
-            pos = m.end()
-        self._gap(text[pos:], words, spaces)
-        return Doc(self.vocab, words=words, spaces=spaces)
-
-    @staticmethod
-    def _gap(gap: str, words: list, spaces: list) -> None:
-        """Whitespace between tokens, spaCy-style: one space is a flag, more is a token."""
-        if not gap:
-            return
-        if gap[0] == " " and words:
-            spaces[-1] = True
-            gap = gap[1:]
-        if gap:
-            words.append(gap)
-            spaces.append(False)
-
-
-def _register_tokenizer():
-    from spacy.util import registry
-
-    name = "pmrole.word_tokenizer.v1"
-    if name not in registry.tokenizers:
-        registry.tokenizers.register(name, func=lambda: lambda nlp: WordTokenizer(nlp.vocab))
-    return name
-
-
 class Language:
     """spaCy pipeline, lemma table and trait matcher for one set of traits."""
 
     def __init__(self, traits: list[Trait]):
-        import spacy
         from spacy.lang.en.stop_words import STOP_WORDS
         from spacy.matcher import PhraseMatcher
         from spacy.tokens import Doc
 
-        tokenizer = _register_tokenizer()
-        nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": tokenizer}}})
-        nlp.add_pipe("sentencizer")
-        self.nlp = nlp
+        self.nlp = nlp = sentence_pipeline()
         self._doc = Doc
         self._table = lemma_table()
         self._stop = frozenset(STOP_WORDS)
@@ -181,38 +131,8 @@ class Language:
         return out
 
     def sentences(self, text: str) -> list[tuple[int, int]]:
-        """Character spans of the sentences of a text; list items and headings count as sentences.
-
-        A line break ends a sentence after a blank line, before a bullet, or after a short line
-        (a heading) or terminal punctuation; other line breaks are soft wraps inside a sentence.
-        """
-        cuts = {m.start() for m in _HARD_BREAK_RE.finditer(text)}
-        line_start = 0
-        for m in re.finditer("\n", text):
-            if m.start() - line_start <= _HEADING_CHARS:
-                cuts.add(m.start())
-            line_start = m.end()
-        spans = []
-        for sent in self.nlp(text).sents:
-            start = sent.start_char
-            for cut in sorted(c for c in cuts if sent.start_char < c < sent.end_char):
-                spans.append((start, cut))
-                start = cut
-            spans.append((start, sent.end_char))
-        result = []
-        for start, end in spans:
-            piece = text[start:end]
-            stripped = piece.strip()
-            if stripped:
-                begin = start + piece.index(stripped[0])
-                result.append((begin, begin + len(stripped)))
-        return result
-
-
-# A line break that ends a unit: after terminal punctuation, before a blank line or a bullet.
-_HARD_BREAK_RE = re.compile(
-    r"(?<=[.!?:;])[ \t]*\n|\n(?=[ \t]*\n)|\n(?=[ \t]*(?:[-•*·▪‣◦–]|\d+[.)])\s)")
-_HEADING_CHARS = 60  # a line this short is a heading or a list item, not a soft-wrapped sentence
+        """Character spans of the sentences of a text (see :func:`sentence_spans`)."""
+        return sentence_spans(self.nlp, text)
 
 
 def lemma_table() -> dict[str, str]:

@@ -6,9 +6,9 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from .batch import choose_columns
-from .errors import InputError
-from .prediction import LABELS
+from ..errors import InputError
+from ..labels import LABELS
+from .columns import choose_columns
 from .tables import open_table
 
 LABEL_CANDIDATES = ("label", "role", "class", "category", "pm_label")

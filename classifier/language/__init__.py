@@ -1,0 +1,1 @@
+"""Language: the features the model sees, the sentences evidence shows, the role traits."""
