@@ -7,8 +7,9 @@ instant: numpy and spaCy load only when a model is.
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "Classifier": "api", "load_model": "api", "Posting": "reading.postings", "read_posting": "reading.postings",
-    "PmroleError": "errors", "LABELS": "labels", "Prediction": "prediction",
+    "Classifier": "explain.classifier", "load_model": "explain.classifier",
+    "classify_files": "explain.classifier", "Posting": "reading.postings", "read_posting": "reading.postings",
+    "PmroleError": "errors", "LABELS": "labels", "Prediction": "explain.prediction",
 }
 __all__ = sorted(_EXPORTS) + ["__version__"]
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from .atomic import temporary_beside
 from .reading.postings import MAX_TEXT_CHARS
 from .errors import InputError
-from .explain import REVIEW_CONFIDENCE, REVIEW_MARGIN
+from .explain.prediction import REVIEW_CONFIDENCE, REVIEW_MARGIN
 from .reading.columns import choose_columns
 from .reading.tables import Row, Table, open_table
 
@@ -73,7 +73,7 @@ _MODELS: dict[str, object] = {}
 
 def _classifier(model_dir: str):
     if model_dir not in _MODELS:
-        from .api import load_model
+        from .explain.classifier import load_model
 
         _MODELS[model_dir] = load_model(model_dir)
     return _MODELS[model_dir]
@@ -214,7 +214,7 @@ def score_file(input_path: str, output: str, *, model_path=None, text_column=Non
                progress: bool = False, log=None) -> ScoreSummary:
     """Score every row of ``input_path`` into ``output``; structural problems raise InputError
     before anything is written. ``log(message)`` receives the column choice and notices."""
-    from .model import load
+    from .model.store import load
 
     say = log or (lambda msg: None)
     check_output(input_path, output, force)
@@ -236,7 +236,7 @@ def score_file(input_path: str, output: str, *, model_path=None, text_column=Non
     model_dir = str(linear.path)
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 and model_dir not in _MODELS:  # scoring in-process: reuse the model loaded above
-        from .api import Classifier
+        from .explain.classifier import Classifier
 
         _MODELS[model_dir] = Classifier(linear)
     review_at = results.index("pmrole_needs_review")

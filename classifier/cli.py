@@ -79,7 +79,7 @@ def classify_cli(files, model_path, top, as_json):
       pmrole classify examples/posting.html
       pmrole classify --json --top 5 examples/*.txt
     """
-    from .api import load_model
+    from .explain.classifier import load_model
     from .reading.postings import read_posting
     from .render import render_prediction
 
@@ -228,7 +228,7 @@ def evaluate_cli(path, model_path, as_json, report_path, no_title, text_column, 
       pmrole evaluate ../shared/realdata/dev.jsonl --report report.html
       pmrole evaluate labelled.jsonl --no-title --json
     """
-    from .api import load_model
+    from .explain.classifier import load_model
     from .evaluation import evaluate_file, to_json, write_report
 
     evaluation = evaluate_file(load_model(model_path), path, with_title=not no_title,
@@ -259,8 +259,8 @@ def models_list_cli(store):
     Example:
       pmrole models list
     """
-    from .model import DEFAULT_STORE
-    from .store import versions
+    from .model.store import DEFAULT_STORE
+    from .model.store import versions
 
     rows = versions(Path(store) if store else DEFAULT_STORE)
     if not rows:
@@ -281,8 +281,8 @@ def models_use_cli(version, store):
     Example:
       pmrole models use pmrole-1f0d5e4d281f
     """
-    from .model import DEFAULT_STORE
-    from .store import use
+    from .model.store import DEFAULT_STORE
+    from .model.store import use
 
     use(Path(store) if store else DEFAULT_STORE, version)
     click.echo(f"current model: {version}")
@@ -305,8 +305,8 @@ def model_info_cli(path, as_json):
       pmrole model info
       pmrole model info models/pmrole-1f0d5e4d281f --json
     """
-    from .card import describe
-    from .model import load
+    from .model.card import describe
+    from .model.store import load
 
     card = load(path).card
     click.echo(json.dumps(card, indent=2, sort_keys=True) if as_json else describe(card))

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 
 from .atomic import write_text
-from .explain import display_term
+from .explain.explain import display_term
 from .reading.labelled import LabelledRow, read_labelled
 from .errors import InputError
 from .metrics import format_report, report

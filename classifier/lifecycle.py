@@ -20,7 +20,7 @@ from .errors import InputError, ModelError, RegressionRefused
 from .reading.labelled import LabelledRow, read_labelled, suggest_label
 from .labels import SINGLE_ROLE
 from .metrics import format_report, macro_f1
-from .model import DEFAULT_STORE, CURRENT
+from .model.store import CURRENT, DEFAULT_STORE
 from .labels import LABELS
 from .language.traits import load_traits
 
@@ -95,7 +95,7 @@ class TrainOutcome:
 
 
 def _current(store: Path, say):
-    from .model import load
+    from .model.store import load
 
     if not (store / CURRENT).exists():
         return None
@@ -111,8 +111,8 @@ def train_and_save(corpus_dir=None, add=(), output=None, *, force=False, strict=
                    dev_path=None, progress=None) -> TrainOutcome:
     """Train on the corpus (plus validated new examples) and save as the store's current version,
     unless the regression guard refuses it. Raises InputError, RegressionRefused."""
-    from .api import Classifier
-    from .store import clean_temporary, save_version
+    from .explain.classifier import Classifier
+    from .model.store import clean_temporary, save_version
     from .training import train_model
 
     say = progress or (lambda msg: None)

@@ -15,9 +15,9 @@ import numpy as np
 
 from . import __version__
 from .corpus import FOLDS, Example, fingerprint
-from .language.features import BLOCKS, Language, block_of, language_for
+from .language.features import Language, block_of, language_for
 from .metrics import report
-from .model import LinearModel, block_weights
+from .model.linear import LinearModel, block_normalise, block_weights
 from .labels import LABELS
 from .language.traits import Trait
 
@@ -77,18 +77,13 @@ def _identity(features):
 
 
 def _vectors(vectorizer, docs):
-    """TF-IDF rows with each block L2-normalised and weighted, as LinearModel.score does."""
+    """TF-IDF rows with each block L2-normalised and weighted (the scaling LinearModel.score uses)."""
     from scipy import sparse
 
     X = sparse.csr_matrix(vectorizer.transform(docs), dtype=np.float64)
     rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
-    blocks = vectorizer.blocks_[X.indices]
-    key = rows * len(BLOCKS) + blocks
-    sums = np.bincount(key, weights=X.data ** 2, minlength=X.shape[0] * len(BLOCKS))
-    norms = np.sqrt(sums)
-    scale = np.divide(np.tile(vectorizer.block_weights_, X.shape[0]), norms,
-                      out=np.zeros_like(norms), where=norms > 0)
-    X.data = X.data * scale[key]
+    X.data = block_normalise(X.data, vectorizer.blocks_[X.indices], rows, X.shape[0],
+                             vectorizer.block_weights_)
     return X
 
 

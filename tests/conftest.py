@@ -35,7 +35,7 @@ def run(runner):
 @pytest.fixture
 def shipped_model_copy(tmp_path):
     """A copy of the shipped model's current version, safe to damage."""
-    from classifier.model import resolve
+    from classifier.model.store import resolve
 
     target = tmp_path / "model"
     shutil.copytree(resolve(None), target)

@@ -11,7 +11,7 @@ import pytest
 
 from classifier.corpus import DEFAULT_CORPUS
 from classifier.errors import EXIT_INPUT, EXIT_REGRESSION
-from classifier.model import CURRENT, load
+from classifier.model.store import CURRENT, load
 
 from .conftest import ROOT
 

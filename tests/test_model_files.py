@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from classifier.corpus import DEFAULT_CORPUS, load_examples
-from classifier.model import ARTIFACTS, load, resolve
-from classifier.store import save_version
+from classifier.model.format import ARTIFACTS
+from classifier.model.store import load, resolve
+from classifier.model.store import save_version
 from classifier.language.traits import load_traits
 from classifier.language.features import language_for
 from classifier.labels import LABELS

@@ -9,6 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 SCHEMA_VERSION = 1
+# Defaults of a classification, here (not beside the numpy code) so the CLI can show them in
+# --help without importing numpy.
+DEFAULT_TOP = 10          # keywords listed per posting
+REVIEW_CONFIDENCE = 0.6   # below this probability for the label, a person should look
+REVIEW_MARGIN = 0.2       # ... or when the runner-up is this close
 
 
 @dataclass(frozen=True)

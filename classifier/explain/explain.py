@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .language.features import TITLE_PREFIX, Analysis, Language
-from .model import LinearModel, Scores
-from .prediction import Evidence, Keyword, Prediction, TraitHit
-
-DEFAULT_TOP = 10
-REVIEW_CONFIDENCE = 0.6   # below this probability for the label, a person should look
-REVIEW_MARGIN = 0.2       # ... or when the runner-up is this close
+from ..language.features import TITLE_PREFIX, Analysis, Language
+from ..model.linear import LinearModel, Scores
+from .prediction import (DEFAULT_TOP, REVIEW_CONFIDENCE, REVIEW_MARGIN, Evidence, Keyword,
+                         Prediction, TraitHit)
 
 
 def contributions(model: LinearModel, scores: Scores, a: int, b: int) -> tuple[np.ndarray, float]:

@@ -1,5 +1,8 @@
 """A model store: a folder of model versions and a ``CURRENT`` file naming the one in use.
 
+``--model`` accepts either a store or a model directory: :func:`resolve` says which directory
+is meant, :func:`load` reads it.
+
 Saving is atomic: a version is written into a temporary folder beside the others and renamed
 into place whole, then ``CURRENT`` is replaced by rename. Killing pmrole at any moment leaves
 the previous ``CURRENT`` and its model intact. Old versions are kept until removed by hand.
@@ -13,10 +16,35 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .atomic import TMP_PREFIX, write_text
-from .errors import ModelError
-from .model import CURRENT, LinearModel, load
+from ..atomic import TMP_PREFIX, write_text
+from ..errors import ModelError
+from .format import read as read_model, write as write_model
+from .linear import LinearModel
 
+CURRENT = "CURRENT"
+# The shipped store, beside the package in a source checkout.
+DEFAULT_STORE = Path(__file__).resolve().parents[2] / "models"
+
+
+def resolve(path: str | Path | None) -> Path:
+    """The model directory meant by ``path``: a model directory, or a store's current model."""
+    path = Path(path) if path is not None else DEFAULT_STORE
+    if (path / "model.json").exists() or (path / "card.json").exists():
+        return path
+    pointer = path / CURRENT
+    if pointer.exists():
+        name = pointer.read_text(encoding="utf-8").strip()
+        return path / name
+    if not path.exists():
+        raise ModelError(f"{path}: no model here. Train one with `pmrole train --output {path}`, "
+                         "or pass --model with the folder of an existing model.")
+    raise ModelError(f"{path}: not a model folder (no model.json, no CURRENT file); pass --model "
+                     "with a model folder, or train one with `pmrole train`.")
+
+
+def load(path: str | Path | None = None) -> LinearModel:
+    """Load and verify a model directory (or a store's current model; default: the shipped one)."""
+    return read_model(resolve(path))
 
 
 def current(store: Path) -> str | None:
@@ -24,13 +52,12 @@ def current(store: Path) -> str | None:
     return pointer.read_text(encoding="utf-8").strip() if pointer.exists() else None
 
 
-
 def save_version(store: Path, model: LinearModel, card: dict) -> str:
     """Write a model as the store's new current version; return its id (its folder name)."""
     store.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=store))
     try:
-        card = model.save(tmp, card)
+        card = write_model(model, tmp, card)
         final = store / card["model_id"]
         if final.exists():
             shutil.rmtree(tmp)  # the very same artifacts are already stored

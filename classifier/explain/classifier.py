@@ -1,4 +1,5 @@
-"""The Python API, used by the CLI and batch scoring too.
+"""A loaded model that classifies postings and explains each decision: the Python API, used by
+the CLI, batch scoring and the server too.
 
     >>> from classifier import load_model
     >>> model = load_model()
@@ -8,18 +9,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
-from . import explain, model as model_files
-from .reading.postings import Posting, read_posting
-from .language.features import language_for
-from .prediction import Prediction
+from ..errors import PmroleError
+from ..language.features import language_for
+from ..model.linear import LinearModel
+from ..model.store import load
+from ..reading.postings import Posting, read_posting
+from . import explain
+from .prediction import DEFAULT_TOP, Prediction
 
 
 class Classifier:
     """A loaded model with its language pipeline: classify postings, explain each decision."""
 
-    def __init__(self, linear: model_files.LinearModel):
+    def __init__(self, linear: LinearModel):
         self.linear = linear
         self.language = language_for(linear.traits)
 
@@ -35,7 +39,7 @@ class Classifier:
     def card(self) -> dict:
         return self.linear.card
 
-    def classify(self, text: str, title: str | None = None, *, top: int = explain.DEFAULT_TOP,
+    def classify(self, text: str, title: str | None = None, *, top: int = DEFAULT_TOP,
                  evidence: bool = True, source: str = "", notes: tuple[str, ...] = (),
                  **review) -> Prediction:
         """Label one posting's text (and title, if known) with probabilities and reasons.
@@ -63,4 +67,18 @@ class Classifier:
 
 def load_model(path: str | Path | None = None) -> Classifier:
     """Load a model directory or store (default: the shipped model) and verify its files."""
-    return Classifier(model_files.load(path))
+    return Classifier(load(path))
+
+
+def classify_files(paths: Iterable[str | Path], model_path: str | Path | None = None, *,
+                   top: int = DEFAULT_TOP) -> Iterator[Prediction | PmroleError]:
+    """Classify posting files (``-`` is stdin) with one model, in order: a Prediction for each
+    file, or the PmroleError that says why that file could not be read. A broken model raises."""
+    model = load_model(model_path)
+    for path in paths:
+        try:
+            posting = read_posting(path)
+        except PmroleError as error:
+            yield error
+            continue
+        yield model.classify_posting(posting, top=top)

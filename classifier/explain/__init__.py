@@ -1,0 +1,1 @@
+"""Explanations and results: exact per-term contributions, evidence, the result schema."""
