@@ -30,9 +30,9 @@ REALDATA = ROOT.parent / "shared" / "realdata" / "dev.jsonl"
 OUT = Path(__file__).resolve().parent
 
 from classifier import load_model  # noqa: E402
-from classifier.corpus import DEFAULT_CORPUS, load_examples  # noqa: E402
-from classifier.labels import SINGLE_ROLE
-from classifier.metrics import report  # noqa: E402
+from classifier.training.corpus import DEFAULT_CORPUS, load_examples  # noqa: E402
+from classifier.labels import SINGLE_ROLE  # noqa: E402
+from classifier.evaluation.metrics import report  # noqa: E402
 
 
 # --- baselines --------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from classifier.corpus import DEFAULT_CORPUS, load_examples
+from classifier.training.corpus import DEFAULT_CORPUS, load_examples
 
 from .conftest import REALDATA
 

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from classifier.batch import neutralise, result_columns
+from classifier.batch.writer import neutralise, result_columns
 from classifier.errors import EXIT_INPUT, EXIT_ROW_ERRORS
 from classifier.labels import LABELS
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from classifier.corpus import DEFAULT_CORPUS
+from classifier.training.corpus import DEFAULT_CORPUS
 from classifier.errors import EXIT_INPUT, EXIT_REGRESSION
 from classifier.model.store import CURRENT, load
 

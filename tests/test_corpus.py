@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from classifier.corpus import DEFAULT_CORPUS, check, load_examples, near_duplicates
+from classifier.training.corpus import DEFAULT_CORPUS, check, load_examples, near_duplicates
 from classifier.errors import InputError
 from classifier.labels import LABELS
 

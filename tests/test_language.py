@@ -2,7 +2,7 @@
 
 import pytest
 
-from classifier.corpus import DEFAULT_CORPUS
+from classifier.training.corpus import DEFAULT_CORPUS
 from classifier.language.features import TITLE_PREFIX, TRAIT_PREFIX, language_for
 from classifier.language.traits import load_traits
 

@@ -5,14 +5,14 @@ import json
 import numpy as np
 import pytest
 
-from classifier.corpus import DEFAULT_CORPUS, load_examples
+from classifier.training.corpus import DEFAULT_CORPUS, load_examples
 from classifier.model.format import ARTIFACTS
 from classifier.model.store import load, resolve
 from classifier.model.store import save_version
 from classifier.language.traits import load_traits
 from classifier.language.features import language_for
 from classifier.labels import LABELS
-from classifier.training import (DEFAULT_SETTINGS, _fit, _logits, _training_rows, analyze_all,
+from classifier.training.fit import (DEFAULT_SETTINGS, _fit, _logits, _training_rows, analyze_all,
                                  linear_model, train_model)
 
 

@@ -15,14 +15,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import InputError, ModelError, RegressionRefused
+from ..evaluation.metrics import format_report, macro_f1
+from ..labels import LABELS, SINGLE_ROLE
+from ..language.traits import load_traits
+from ..model.store import CURRENT, DEFAULT_STORE
+from ..reading.labelled import LabelledRow, read_labelled, suggest_label
 from .corpus import DEFAULT_CORPUS, TOO_SHORT_WORDS, Example, load_examples, near_duplicates, words
-from .errors import InputError, ModelError, RegressionRefused
-from .reading.labelled import LabelledRow, read_labelled, suggest_label
-from .labels import SINGLE_ROLE
-from .metrics import format_report, macro_f1
-from .model.store import CURRENT, DEFAULT_STORE
-from .labels import LABELS
-from .language.traits import load_traits
 
 MARGIN = 0.02  # the cross-validated macro-F1 a new model may lose before it is refused
 
@@ -95,7 +94,7 @@ class TrainOutcome:
 
 
 def _current(store: Path, say):
-    from .model.store import load
+    from ..model.store import load
 
     if not (store / CURRENT).exists():
         return None
@@ -111,9 +110,9 @@ def train_and_save(corpus_dir=None, add=(), output=None, *, force=False, strict=
                    dev_path=None, progress=None) -> TrainOutcome:
     """Train on the corpus (plus validated new examples) and save as the store's current version,
     unless the regression guard refuses it. Raises InputError, RegressionRefused."""
-    from .explain.classifier import Classifier
-    from .model.store import clean_temporary, save_version
-    from .training import train_model
+    from ..explain.classifier import Classifier
+    from ..model.store import clean_temporary, save_version
+    from .fit import train_model
 
     say = progress or (lambda msg: None)
     corpus_path = Path(corpus_dir) if corpus_dir else DEFAULT_CORPUS
@@ -216,7 +215,7 @@ def _save_examples(path: Path, examples: list[Example]) -> None:
 
 def measure(classifier, rows, source: str) -> dict:
     """Metrics of a classifier on labelled rows, with their titles and on the text alone."""
-    from .evaluation import evaluate
+    from ..evaluation.evaluate import evaluate
 
     return {mode: evaluate(classifier, rows, source, with_title).metrics
             for mode, with_title in (("with_title", True), ("text_only", False))}

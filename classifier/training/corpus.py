@@ -17,11 +17,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError
-from .labels import LABELS
-from .language.traits import load_traits
+from ..errors import InputError
+from ..labels import LABELS
+from ..language.traits import load_traits
 
-DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "corpus"  # beside the package
 REQUIRED = ("id", "label", "title", "text", "traits", "industry", "seniority")
 MINIMUM_PER_LABEL = {"project-manager": 120, "product-manager": 120, "hybrid": 70, "other": 90}
 MINIMUM_TOTAL = 400

@@ -1,73 +1,12 @@
-"""`pmrole evaluate`: how a model does on labelled postings, as text, JSON or one HTML file."""
+"""The evaluation as one self-contained HTML file: tables, and plots as inline SVG."""
 
 from __future__ import annotations
 
 import html
-import json
-from dataclasses import dataclass
 
-from .atomic import write_text
-from .explain.explain import display_term
-from .reading.labelled import LabelledRow, read_labelled
-from .errors import InputError
-from .metrics import format_report, report
-from .labels import LABELS
+from ..atomic import write_text
+from .evaluate import Evaluation
 
-
-@dataclass
-class Evaluation:
-    source: str
-    model: str
-    with_title: bool
-    metrics: dict
-    misclassified: list[dict]
-
-    def to_dict(self) -> dict:
-        return {"file": self.source, "model": self.model, "with_title": self.with_title,
-                **self.metrics, "misclassified": self.misclassified}
-
-    def text(self) -> str:
-        m = self.metrics
-        lines = [f"{self.source}: {m['n']} postings, model {self.model}, "
-                 f"{'with titles' if self.with_title else 'text only'}", "", format_report(m), ""]
-        lines.append("coverage (postings below the confidence threshold go to review):")
-        for row in m["coverage"][::2]:
-            if row["accuracy"] is not None:
-                lines.append(f"  threshold {row['threshold']:.2f}: auto-accept {row['coverage']:6.1%}, "
-                             f"accuracy {row['accuracy']:.3f}")
-        lines.append(f"\nmisclassified: {len(self.misclassified)}")
-        for item in self.misclassified[:25]:
-            lines.append(f"  {item['where']}: {item['label']} → {item['predicted']} ({item['confidence']:.2f}) "
-                         f"{item['title'][:50]!r}; {', '.join(item['keywords'][:5])}")
-        return "\n".join(lines)
-
-
-def evaluate(model, rows: list[LabelledRow], source: str, with_title: bool = True) -> Evaluation:
-    unknown = [r for r in rows if r.label not in LABELS]
-    if unknown:
-        r = unknown[0]
-        raise InputError(f"{r.where}: unknown label {r.label!r}; labels are {', '.join(LABELS)} "
-                         f"({len(unknown)} row(s) affected).")
-    if not rows:
-        raise InputError(f"{source}: no labelled rows to evaluate.")
-    predictions = [model.classify(r.text, r.title if with_title else None, evidence=False) for r in rows]
-    metrics = report([r.label for r in rows], [p.label for p in predictions],
-                     [p.confidence for p in predictions])
-    wrong = [{"where": r.where, "title": r.title, "label": r.label, "predicted": p.label,
-              "confidence": p.confidence,
-              "keywords": [f"{display_term(k.term)} {k.weight:+.2f}" for k in p.keywords[:8]]}
-             for r, p in zip(rows, predictions) if p.label != r.label]
-    return Evaluation(source, model.id, with_title, metrics, wrong)
-
-
-def evaluate_file(model, path: str, *, with_title=True, text_column=None, title_column=None,
-                  label_column=None) -> Evaluation:
-    rows = read_labelled(path, text_column=text_column, title_column=title_column,
-                         label_column=label_column)
-    return evaluate(model, rows, path, with_title)
-
-
-# --- the HTML report: one file, plots as inline SVG ------------------------------------------
 
 def _reliability_svg(bins: list[dict]) -> str:
     w, h, pad = 360, 300, 40
@@ -158,7 +97,3 @@ each bar); dashed: perfect calibration</p></div>
 
 def write_report(evaluation: Evaluation, path: str) -> None:
     write_text(path, html_report(evaluation))
-
-
-def to_json(evaluation: Evaluation) -> str:
-    return json.dumps(evaluation.to_dict(), ensure_ascii=False)

@@ -8,39 +8,22 @@ beside the output that is renamed into place only when the run completes.
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import json
 import os
 import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from .atomic import temporary_beside
-from .reading.postings import MAX_TEXT_CHARS
-from .errors import InputError
-from .explain.prediction import REVIEW_CONFIDENCE, REVIEW_MARGIN
-from .reading.columns import choose_columns
-from .reading.tables import Row, Table, open_table
+from ..errors import InputError
+from ..explain.prediction import REVIEW_CONFIDENCE, REVIEW_MARGIN
+from ..reading.columns import choose_columns
+from ..reading.postings import MAX_TEXT_CHARS
+from ..reading.tables import Row, Table, open_table
+from .writer import Writer, check_output, kept_in_error, neutralise, output_format, result_columns
 
 KEYWORDS_IN_CELL = 5
 CHUNK_ROWS = 256
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def result_columns(labels) -> list[str]:
-    return (["pmrole_label", "pmrole_confidence"]
-            + [f"pmrole_p_{label.replace('-', '_')}" for label in labels]
-            + ["pmrole_runner_up", "pmrole_needs_review", "pmrole_keywords", "pmrole_traits",
-               "pmrole_model", "pmrole_error"])
-
-
-def neutralise(cell: str) -> str:
-    """A result cell that a spreadsheet would run as a formula gets a leading apostrophe."""
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
 def prepare(row: Row, text_column: str, title_column: str | None, columns: list[str]):
@@ -73,7 +56,7 @@ _MODELS: dict[str, object] = {}
 
 def _classifier(model_dir: str):
     if model_dir not in _MODELS:
-        from .explain.classifier import load_model
+        from ..explain.classifier import load_model
 
         _MODELS[model_dir] = load_model(model_dir)
     return _MODELS[model_dir]
@@ -116,97 +99,6 @@ class ScoreSummary:
                 f"{' (see pmrole_error)' if self.errors else ''}. Output: {self.output}")
 
 
-class _Writer:
-    """Writes rows as CSV/TSV or JSONL to the final path via a temporary file, or to stdout."""
-
-    def __init__(self, output: str, fmt: str, header: list[str]):
-        self.output, self.fmt, self.header = output, fmt, header
-        self.tmp = None
-        if output == "-":
-            self.fh = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="",
-                                       write_through=False)
-        else:
-            target = Path(output)
-            fd, self.tmp = temporary_beside(target, suffix=".part")
-            raw = os.fdopen(fd, "wb")
-            binary = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if output.endswith(".gz") else raw
-            self._raw = raw
-            self.fh = io.TextIOWrapper(binary, encoding="utf-8", newline="")
-        if fmt != "jsonl":
-            self.csv = csv.writer(self.fh, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
-            self.csv.writerow(header)
-
-    def write(self, values, results: dict[str, str]):
-        if self.fmt == "jsonl":
-            obj = dict(values) if isinstance(values, dict) else dict(zip(self.header, values))
-            obj.update(results)
-            self.fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
-        else:
-            if isinstance(values, dict):
-                values = [_cell(values.get(c, "")) for c in self.header[:-len(results)]]
-            self.csv.writerow(list(values) + list(results.values()))
-
-    def commit(self):
-        self.fh.flush()
-        if self.output == "-":
-            self.fh.detach()  # leave sys.stdout open for the caller
-            return
-        self.fh.close()
-        if not self._raw.closed:
-            self._raw.close()
-        os.replace(self.tmp, self.output)
-        self.tmp = None
-
-    def abort(self):
-        if self.output == "-":
-            self.fh.flush()
-            self.fh.detach()
-        elif self.tmp is not None:
-            try:
-                self.fh.close()
-            except Exception:
-                pass
-            Path(self.tmp).unlink(missing_ok=True)
-            self.tmp = None
-
-
-def _kept_in_error(obj: dict, columns: list[str]) -> list[str]:
-    """JSONL read into CSV: what the CSV columns cannot hold is kept in pmrole_error."""
-    if list(obj) == ["pmrole_input"]:
-        return [f"the line was: {obj['pmrole_input']}"]
-    extra = {k: v for k, v in obj.items() if k not in columns}
-    if extra:
-        return [f"fields not in the first line's columns (write .jsonl output to keep them as "
-                f"columns): {json.dumps(extra, ensure_ascii=False)}"]
-    return []
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-def _output_format(output: str, table: Table) -> str:
-    suffixes = [s.lower() for s in Path(output).suffixes if s.lower() != ".gz"] if output != "-" else []
-    suffix = suffixes[-1] if suffixes else ""
-    return {".jsonl": "jsonl", ".ndjson": "jsonl", ".tsv": "tsv", ".csv": "csv"}.get(suffix, table.format)
-
-
-def check_output(input_path: str, output: str, force: bool) -> None:
-    if output == "-":
-        return
-    target = Path(output)
-    if input_path != "-" and target.exists() and target.resolve() == Path(input_path).resolve():
-        raise InputError(f"{output}: is the input file; write the scores to another file.")
-    if target.exists() and not force:
-        raise InputError(f"{output}: already exists; pass --force to replace it, or choose another -o.")
-    if not target.parent.exists():
-        raise InputError(f"{output}: the folder {target.parent} does not exist; create it first.")
-    if target.is_dir():
-        raise InputError(f"{output}: is a directory; give a file name for the scores.")
-
-
 def score_file(input_path: str, output: str, *, model_path=None, text_column=None, title_column=None,
                fmt=None, delimiter=None, encoding=None, jobs: int | None = None,
                chunk_rows: int = CHUNK_ROWS, force: bool = False, top: int = KEYWORDS_IN_CELL,
@@ -214,7 +106,7 @@ def score_file(input_path: str, output: str, *, model_path=None, text_column=Non
                progress: bool = False, log=None) -> ScoreSummary:
     """Score every row of ``input_path`` into ``output``; structural problems raise InputError
     before anything is written. ``log(message)`` receives the column choice and notices."""
-    from .model.store import load
+    from ..model.store import load
 
     say = log or (lambda msg: None)
     check_output(input_path, output, force)
@@ -230,13 +122,13 @@ def score_file(input_path: str, output: str, *, model_path=None, text_column=Non
     say(f"pmrole: reading {table.format.upper()} ({table.encoding}); text column {text_col!r}, "
         f"title column {title_col!r}" if title_col else
         f"pmrole: reading {table.format.upper()} ({table.encoding}); text column {text_col!r}, no title column")
-    out_fmt = _output_format(output, table)
+    out_fmt = output_format(output, table)
     header = table.columns + results
     options = {"top": top, "review_confidence": review_confidence, "review_margin": review_margin}
     model_dir = str(linear.path)
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 and model_dir not in _MODELS:  # scoring in-process: reuse the model loaded above
-        from .explain.classifier import Classifier
+        from ..explain.classifier import Classifier
 
         _MODELS[model_dir] = Classifier(linear)
     review_at = results.index("pmrole_needs_review")
@@ -254,13 +146,13 @@ def score_file(input_path: str, output: str, *, model_path=None, text_column=Non
 
     summary = ScoreSummary(output=output)
     bar = _progress(table, progress)
-    writer = _Writer(output, out_fmt, header)
+    writer = Writer(output, out_fmt, header)
     started = time.perf_counter()
     try:
         for batch, scored in _scored(chunks(), model_dir, options, jobs):
             for (row, _item, problems), cells in zip(batch, scored):
                 if out_fmt != "jsonl" and isinstance(row.values, dict):
-                    problems = problems + _kept_in_error(row.values, table.columns)
+                    problems = problems + kept_in_error(row.values, table.columns)
                 error = "; ".join(problems)
                 if problems:
                     error = f"row {row.number}: {error}"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .labels import LABELS, SINGLE_ROLE
+from ..labels import LABELS, SINGLE_ROLE
 
 
 def confusion(truth: list[str], predicted: list[str], labels=LABELS) -> list[list[int]]:

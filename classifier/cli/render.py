@@ -6,8 +6,8 @@ import textwrap
 
 import click
 
-from .explain.explain import display_term
-from .explain.prediction import Prediction
+from ..explain.explain import display_term
+from ..explain.prediction import Prediction
 
 POSITIVE, NEGATIVE = "green", "red"
 

@@ -1,0 +1,1 @@
+"""Batch scoring: a listing file in, the same rows with result columns out."""

@@ -1,0 +1,121 @@
+"""Writing scored rows: CSV/TSV or JSONL, gzip by suffix, to a temporary file beside the output
+that is renamed into place only when the run completes (or to stdout)."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+import sys
+from pathlib import Path
+
+from ..atomic import temporary_beside
+from ..errors import InputError
+from ..reading.tables import Table
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def result_columns(labels) -> list[str]:
+    return (["pmrole_label", "pmrole_confidence"]
+            + [f"pmrole_p_{label.replace('-', '_')}" for label in labels]
+            + ["pmrole_runner_up", "pmrole_needs_review", "pmrole_keywords", "pmrole_traits",
+               "pmrole_model", "pmrole_error"])
+
+
+def neutralise(cell: str) -> str:
+    """A result cell that a spreadsheet would run as a formula gets a leading apostrophe."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+class Writer:
+    """Writes rows as CSV/TSV or JSONL to the final path via a temporary file, or to stdout."""
+
+    def __init__(self, output: str, fmt: str, header: list[str]):
+        self.output, self.fmt, self.header = output, fmt, header
+        self.tmp = None
+        if output == "-":
+            self.fh = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="",
+                                       write_through=False)
+        else:
+            target = Path(output)
+            fd, self.tmp = temporary_beside(target, suffix=".part")
+            raw = os.fdopen(fd, "wb")
+            binary = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if output.endswith(".gz") else raw
+            self._raw = raw
+            self.fh = io.TextIOWrapper(binary, encoding="utf-8", newline="")
+        if fmt != "jsonl":
+            self.csv = csv.writer(self.fh, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
+            self.csv.writerow(header)
+
+    def write(self, values, results: dict[str, str]):
+        if self.fmt == "jsonl":
+            obj = dict(values) if isinstance(values, dict) else dict(zip(self.header, values))
+            obj.update(results)
+            self.fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        else:
+            if isinstance(values, dict):
+                values = [_cell(values.get(c, "")) for c in self.header[:-len(results)]]
+            self.csv.writerow(list(values) + list(results.values()))
+
+    def commit(self):
+        self.fh.flush()
+        if self.output == "-":
+            self.fh.detach()  # leave sys.stdout open for the caller
+            return
+        self.fh.close()
+        if not self._raw.closed:
+            self._raw.close()
+        os.replace(self.tmp, self.output)
+        self.tmp = None
+
+    def abort(self):
+        if self.output == "-":
+            self.fh.flush()
+            self.fh.detach()
+        elif self.tmp is not None:
+            try:
+                self.fh.close()
+            except Exception:
+                pass
+            Path(self.tmp).unlink(missing_ok=True)
+            self.tmp = None
+
+
+def kept_in_error(obj: dict, columns: list[str]) -> list[str]:
+    """JSONL read into CSV: what the CSV columns cannot hold is kept in pmrole_error."""
+    if list(obj) == ["pmrole_input"]:
+        return [f"the line was: {obj['pmrole_input']}"]
+    extra = {k: v for k, v in obj.items() if k not in columns}
+    if extra:
+        return [f"fields not in the first line's columns (write .jsonl output to keep them as "
+                f"columns): {json.dumps(extra, ensure_ascii=False)}"]
+    return []
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def output_format(output: str, table: Table) -> str:
+    suffixes = [s.lower() for s in Path(output).suffixes if s.lower() != ".gz"] if output != "-" else []
+    suffix = suffixes[-1] if suffixes else ""
+    return {".jsonl": "jsonl", ".ndjson": "jsonl", ".tsv": "tsv", ".csv": "csv"}.get(suffix, table.format)
+
+
+def check_output(input_path: str, output: str, force: bool) -> None:
+    if output == "-":
+        return
+    target = Path(output)
+    if input_path != "-" and target.exists() and target.resolve() == Path(input_path).resolve():
+        raise InputError(f"{output}: is the input file; write the scores to another file.")
+    if target.exists() and not force:
+        raise InputError(f"{output}: already exists; pass --force to replace it, or choose another -o.")
+    if not target.parent.exists():
+        raise InputError(f"{output}: the folder {target.parent} does not exist; create it first.")
+    if target.is_dir():
+        raise InputError(f"{output}: is a directory; give a file name for the scores.")

@@ -1,0 +1,41 @@
+"""The ``pmrole`` command group: one command per module of this folder, each a thin wrapper
+that parses arguments and delegates to a plain function of the library.
+
+Heavy modules (numpy, spaCy, scikit-learn) are imported inside the commands, so ``pmrole
+--help`` and usage errors answer at once. Exit codes are listed in ``classifier.errors``.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+from .classify import classify_cli
+from .corpus import corpus_group
+from .evaluate import evaluate_cli
+from .model_info import model_group
+from .models import models_group
+from .score import score_cli
+from .train import train_cli
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pmrole")
+def cli():
+    """Is this job posting a project manager, a product manager, both (hybrid), or neither?
+
+    \b
+    Examples:
+      pmrole classify posting.html
+      pmrole classify --json a.txt b.md
+      cat ad.txt | pmrole classify -
+    """
+
+
+for command in (classify_cli, score_cli, train_cli, evaluate_cli, models_group, model_group,
+                corpus_group):
+    cli.add_command(command)
+
+
+def main():
+    cli(prog_name="pmrole")

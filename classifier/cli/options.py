@@ -1,0 +1,63 @@
+"""What the commands share: options defined once, and how a PmroleError leaves the program.
+
+Defaults come from the library (never retyped here), from modules light enough for ``--help``.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import click
+
+from ..errors import EXIT_INTERRUPTED, PmroleError
+from ..explain.prediction import DEFAULT_TOP
+
+
+class CommandError(click.ClickException):
+    """A PmroleError on its way out: one line on stderr, the error's exit code, no traceback."""
+
+    def __init__(self, error: PmroleError):
+        super().__init__(error.message)
+        self.exit_code = error.exit_code
+
+
+def reports_errors(command):
+    """Turn PmroleError into a clean message and Ctrl-C into exit 130."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except PmroleError as error:
+            raise CommandError(error) from None
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+
+    return wrapper
+
+
+model_option = click.option(
+    "--model", "model_path", metavar="PATH", default=None,
+    help="Model folder or model store (default: the shipped model in models/).")
+top_option = click.option("--top", default=DEFAULT_TOP, show_default=True, type=click.IntRange(1, 100),
+                          help="How many keywords to show per posting.")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (one object a line).")
+corpus_option = click.option("--corpus", "corpus_dir", metavar="DIR", default=None,
+                             help="Corpus folder (default: the corpus/ shipped with pmrole).")
+store_option = click.option("--store", metavar="DIR", default=None,
+                            help="Model store (default: models/).")
+text_column_option = click.option("--text-column", metavar="NAME",
+                                  help="Column with the posting text (default: detected).")
+title_column_option = click.option("--title-column", metavar="NAME",
+                                   help="Column with the job title (default: detected).")
+label_column_option = click.option("--label-column", metavar="NAME",
+                                   help="Column with the label (default: label).")
+
+
+def labelled_columns(command):
+    """--text-column, --title-column and --label-column, for commands that read labelled rows."""
+    for option in (label_column_option, title_column_option, text_column_option):
+        command = option(command)
+    return command

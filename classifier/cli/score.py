@@ -1,0 +1,62 @@
+"""`pmrole score`: score every row of a listing file."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..batch.score import KEYWORDS_IN_CELL
+from ..errors import EXIT_ROW_ERRORS
+from ..explain.prediction import REVIEW_CONFIDENCE, REVIEW_MARGIN
+from .options import model_option, reports_errors, text_column_option, title_column_option
+
+
+@click.command("score")
+@click.argument("input_path", metavar="INPUT")
+@click.option("-o", "--output", required=True, metavar="OUTPUT",
+              help="Where to write the scored rows (.csv .tsv .jsonl, .gz to compress, - for stdout).")
+@text_column_option
+@title_column_option
+@click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "jsonl"]),
+              help="Input format (default: from the file name, or sniffed).")
+@click.option("--delimiter", metavar="CHAR", help="CSV delimiter (default: detected).")
+@click.option("--encoding", metavar="NAME", help="Input encoding (default: detected; e.g. cp1252).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+              help="Worker processes (default: all cores).")
+@click.option("--review-below", "review_confidence", type=click.FloatRange(0, 1),
+              default=REVIEW_CONFIDENCE, show_default=True,
+              help="Mark pmrole_needs_review when confidence is below this...")
+@click.option("--review-margin", "review_margin", type=click.FloatRange(0, 1), default=REVIEW_MARGIN,
+              show_default=True, help="...or when the runner-up is closer than this.")
+@click.option("--top", default=KEYWORDS_IN_CELL, show_default=True, type=click.IntRange(1, 50),
+              help="Keywords per row in pmrole_keywords.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
+@model_option
+@reports_errors
+def score_cli(input_path, output, text_column, title_column, fmt, delimiter, encoding, jobs,
+              review_confidence, review_margin, top, force, quiet, model_path):
+    """Score every row of a listing file (CSV, TSV, JSONL; .gz; - for stdin).
+
+    Every input row is written, in order, with its columns unchanged, followed by pmrole_label,
+    pmrole_confidence, pmrole_p_<label>, pmrole_runner_up, pmrole_needs_review, pmrole_keywords,
+    pmrole_traits, pmrole_model and pmrole_error. Exit 0: all rows scored; 5: some rows carry
+    pmrole_error (they are still in the output); 3: nothing written (the message says why).
+
+    \b
+    Examples:
+      pmrole score listings.csv -o scored.csv
+      pmrole score export.jsonl.gz -o scored.jsonl --text-column body --jobs 2
+      cat listings.csv | pmrole score - -o - > scored.csv
+    """
+    from ..batch.score import score_file
+
+    log = (lambda msg: None) if quiet else (lambda msg: click.echo(msg, err=True))
+    summary = score_file(input_path, output, model_path=model_path, text_column=text_column,
+                         title_column=title_column, fmt=fmt, delimiter=delimiter, encoding=encoding,
+                         jobs=jobs, force=force, top=top, review_confidence=review_confidence,
+                         review_margin=review_margin, progress=not quiet, log=log)
+    log(summary.describe())
+    if summary.errors:
+        sys.exit(EXIT_ROW_ERRORS)

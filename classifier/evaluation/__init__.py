@@ -1,0 +1,1 @@
+"""Evaluation: metrics, calibration and coverage of a model on labelled postings; the HTML report."""
