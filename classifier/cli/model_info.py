@@ -24,7 +24,7 @@ def model_info_cli(path, as_json):
     \b
     Examples:
       pmrole model info
-      pmrole model info models/pmrole-1f0d5e4d281f --json
+      pmrole model info models/pmrole-f58e8f6cd6d2 --json
     """
     from ..model.card import describe
     from ..model.store import load

@@ -43,7 +43,7 @@ def models_use_cli(version, store):
 
     \b
     Example:
-      pmrole models use pmrole-1f0d5e4d281f
+      pmrole models use pmrole-f58e8f6cd6d2
     """
     from ..model.store import DEFAULT_STORE, use
 
