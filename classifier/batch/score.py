@@ -90,6 +90,9 @@ class ScoreSummary:
     errors: int = 0
     seconds: float = 0.0
     output: str = ""
+    text_column: str = ""        # the choices made, set before the first row is written
+    title_column: str | None = None
+    output_format: str = ""
 
     def describe(self) -> str:
         rate = self.rows / self.seconds if self.seconds else 0.0
@@ -99,19 +102,25 @@ class ScoreSummary:
                 f"{' (see pmrole_error)' if self.errors else ''}. Output: {self.output}")
 
 
-def score_file(input_path: str, output: str, *, model_path=None, text_column=None, title_column=None,
+def score_file(input_path, output, *, model_path=None, text_column=None, title_column=None,
                fmt=None, delimiter=None, encoding=None, jobs: int | None = None,
                chunk_rows: int = CHUNK_ROWS, force: bool = False, top: int = KEYWORDS_IN_CELL,
                review_confidence: float = REVIEW_CONFIDENCE, review_margin: float = REVIEW_MARGIN,
-               progress: bool = False, log=None) -> ScoreSummary:
+               progress: bool = False, log=None, model=None, name: str | None = None,
+               out_fmt: str | None = None, summary: ScoreSummary | None = None) -> ScoreSummary:
     """Score every row of ``input_path`` into ``output``; structural problems raise InputError
-    before anything is written. ``log(message)`` receives the column choice and notices."""
+    before anything is written. ``log(message)`` receives the column choice and notices.
+
+    ``input_path`` and ``output`` may also be binary streams (a server's request and response;
+    ``name`` names the input in messages, ``out_fmt`` sets the output format, default the
+    input's). ``model``, an already loaded classifier, is used in-process instead of loading
+    ``model_path`` in workers. ``summary`` is filled as rows are written."""
     from ..model.store import load
 
     say = log or (lambda msg: None)
     check_output(input_path, output, force)
-    linear = load(model_path)  # a broken model fails here, before any output exists
-    table = open_table(input_path, fmt=fmt, delimiter=delimiter, encoding=encoding)
+    linear = model.linear if model is not None else load(model_path)  # a broken model fails here
+    table = open_table(input_path, fmt=fmt, delimiter=delimiter, encoding=encoding, name=name)
     text_col, title_col = choose_columns(table.columns, text_column, title_column, table.source)
     labels = linear.labels
     results = result_columns(labels)
@@ -122,12 +131,14 @@ def score_file(input_path: str, output: str, *, model_path=None, text_column=Non
     say(f"pmrole: reading {table.format.upper()} ({table.encoding}); text column {text_col!r}, "
         f"title column {title_col!r}" if title_col else
         f"pmrole: reading {table.format.upper()} ({table.encoding}); text column {text_col!r}, no title column")
-    out_fmt = output_format(output, table)
+    out_fmt = out_fmt or output_format(output, table)
     header = table.columns + results
     options = {"top": top, "review_confidence": review_confidence, "review_margin": review_margin}
     model_dir = str(linear.path)
-    jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 and model_dir not in _MODELS:  # scoring in-process: reuse the model loaded above
+    jobs = 1 if model is not None else jobs or os.cpu_count() or 1
+    if model is not None:
+        _MODELS[model_dir] = model
+    elif jobs == 1 and model_dir not in _MODELS:  # scoring in-process: reuse the model loaded above
         from ..explain.classifier import Classifier
 
         _MODELS[model_dir] = Classifier(linear)
@@ -144,7 +155,9 @@ def score_file(input_path: str, output: str, *, model_path=None, text_column=Non
         if batch:
             yield batch
 
-    summary = ScoreSummary(output=output)
+    summary = summary if summary is not None else ScoreSummary()
+    summary.output = (name or "<stream>") if hasattr(output, "write") else str(output)
+    summary.text_column, summary.title_column, summary.output_format = text_col, title_col, out_fmt
     bar = _progress(table, progress)
     writer = Writer(output, out_fmt, header)
     started = time.perf_counter()

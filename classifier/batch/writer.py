@@ -31,14 +31,16 @@ def neutralise(cell: str) -> str:
 
 
 class Writer:
-    """Writes rows as CSV/TSV or JSONL to the final path via a temporary file, or to stdout."""
+    """Writes rows as CSV/TSV or JSONL to the final path via a temporary file, to stdout, or
+    to a binary stream the caller owns (left open)."""
 
-    def __init__(self, output: str, fmt: str, header: list[str]):
+    def __init__(self, output, fmt: str, header: list[str]):
         self.output, self.fmt, self.header = output, fmt, header
         self.tmp = None
-        if output == "-":
-            self.fh = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="",
-                                       write_through=False)
+        self.stream = output == "-" or hasattr(output, "write")
+        if self.stream:
+            sink = sys.stdout.buffer if output == "-" else output
+            self.fh = io.TextIOWrapper(sink, encoding="utf-8", newline="", write_through=False)
         else:
             target = Path(output)
             fd, self.tmp = temporary_beside(target, suffix=".part")
@@ -62,8 +64,8 @@ class Writer:
 
     def commit(self):
         self.fh.flush()
-        if self.output == "-":
-            self.fh.detach()  # leave sys.stdout open for the caller
+        if self.stream:
+            self.fh.detach()  # leave sys.stdout (or the caller's stream) open
             return
         self.fh.close()
         if not self._raw.closed:
@@ -72,7 +74,7 @@ class Writer:
         self.tmp = None
 
     def abort(self):
-        if self.output == "-":
+        if self.stream:
             self.fh.flush()
             self.fh.detach()
         elif self.tmp is not None:
@@ -101,17 +103,19 @@ def _cell(value) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
-def output_format(output: str, table: Table) -> str:
-    suffixes = [s.lower() for s in Path(output).suffixes if s.lower() != ".gz"] if output != "-" else []
+def output_format(output, table: Table) -> str:
+    named = output != "-" and not hasattr(output, "write")
+    suffixes = [s.lower() for s in Path(output).suffixes if s.lower() != ".gz"] if named else []
     suffix = suffixes[-1] if suffixes else ""
     return {".jsonl": "jsonl", ".ndjson": "jsonl", ".tsv": "tsv", ".csv": "csv"}.get(suffix, table.format)
 
 
-def check_output(input_path: str, output: str, force: bool) -> None:
-    if output == "-":
+def check_output(input_path, output, force: bool) -> None:
+    if output == "-" or hasattr(output, "write"):
         return
     target = Path(output)
-    if input_path != "-" and target.exists() and target.resolve() == Path(input_path).resolve():
+    same = input_path != "-" and not hasattr(input_path, "read") and target.exists()
+    if same and target.resolve() == Path(input_path).resolve():
         raise InputError(f"{output}: is the input file; write the scores to another file.")
     if target.exists() and not force:
         raise InputError(f"{output}: already exists; pass --force to replace it, or choose another -o.")

@@ -8,8 +8,18 @@ bullets and headings that postings are made of. Run only where sentences are sho
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _SHOWN_TOKEN_RE = re.compile(r"\d+(?:[.,]\d+)+|(?:[^\W\d_]\.){2,}|[^\W_]+(?:[-'’&][^\W_]+)*|\S")
+
+
+_STAND_IN_CHARS = 32  # a longer word or gap becomes several stand-in tokens
+_WORDS = ["x" * n for n in range(_STAND_IN_CHARS + 1)]
+
+
+def _stand_ins(n: int, fill: str) -> list[str]:
+    """Stand-ins for a token of n characters: pieces of at most _STAND_IN_CHARS."""
+    return [fill * min(_STAND_IN_CHARS, n - i) for i in range(0, n, _STAND_IN_CHARS)]
 
 
 class WordTokenizer:
@@ -17,6 +27,13 @@ class WordTokenizer:
 
     spaCy's default English tokenizer compiles hundreds of rules at start-up, which costs more
     than a one-posting run should; sentence boundaries only need words and punctuation apart.
+
+    The Doc holds stand-ins of the same length rather than the words themselves: "x"s for a word,
+    newlines for a gap, the mark itself only for punctuation. The sentencizer looks at nothing but
+    punctuation, and only character offsets are read back, so the sentences are the same; but
+    spaCy keeps every string and lexeme a Doc was made of for the life of the process, and real
+    words would grow that store with every posting (a server's memory without bound), while the
+    stand-ins are a fixed, small set that is built once and reused.
     """
 
     def __init__(self, vocab):
@@ -28,9 +45,19 @@ class WordTokenizer:
         words, spaces, pos = [], [], 0
         for m in _SHOWN_TOKEN_RE.finditer(text):
             self._gap(text[pos:m.start()], words, spaces)
-            words.append(m.group())
-            spaces.append(False)
-            pos = m.end()
+            start, pos = m.span()
+            n = pos - start
+            if n == 1:
+                mark = text[start]
+                words.append(mark if unicodedata.category(mark)[0] == "P" else "x")
+                spaces.append(False)
+            elif n <= _STAND_IN_CHARS:
+                words.append(_WORDS[n])
+                spaces.append(False)
+            else:
+                pieces = _stand_ins(n, "x")
+                words.extend(pieces)
+                spaces.extend([False] * len(pieces))
         self._gap(text[pos:], words, spaces)
         return Doc(self.vocab, words=words, spaces=spaces)
 
@@ -43,8 +70,9 @@ class WordTokenizer:
             spaces[-1] = True
             gap = gap[1:]
         if gap:
-            words.append(gap)
-            spaces.append(False)
+            pieces = _stand_ins(len(gap), "\n")
+            words.extend(pieces)
+            spaces.extend([False] * len(pieces))
 
 
 def _register_tokenizer():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import InputError
@@ -136,15 +136,16 @@ def _sniff(content: str) -> str:
     return ".txt"
 
 
-def parse(content: str, source: str, suffix: str = "") -> Posting:
-    """Parse decoded content by format (from the suffix, or sniffed) and check it is usable."""
+def parse(content: str, source: str, suffix: str = "", *, find_title: bool = True) -> Posting:
+    """Parse decoded content by format (from the suffix, or sniffed) and check it is usable.
+    With ``find_title`` false, plain text keeps its first line as text (the caller has a title)."""
     kind = suffix.lower() if suffix.lower() in {".txt", ".md", ".html", ".htm", ".json"} else _sniff(content)
     if kind == ".json":
         posting = parse_json(content, source)
     elif kind in (".html", ".htm"):
         posting = parse_html(content, source)
     else:
-        posting = parse_text(content, source)
+        posting = parse_text(content, source) if find_title else Posting(tidy(content), "", source)
     if not posting.text.strip():
         raise InputError(f"{source}: the posting has no text to classify; check that this is "
                          "the right file.")
@@ -174,9 +175,19 @@ def read_posting(path: str | Path) -> Posting:
         except OSError as exc:
             raise InputError(f"{source}: cannot read the file ({exc.strerror}); check its "
                              "permissions.") from None
+    return read_posting_bytes(data, source, suffix)
+
+
+def read_posting_bytes(data: bytes, source: str, suffix: str = "", *,
+                       title: str | None = None) -> Posting:
+    """Read one posting from bytes already in memory (an upload, a request body) exactly as
+    :func:`read_posting` reads a file: same cap, decoding, formats and messages. ``source`` names
+    it in messages; ``suffix`` (".html", ...) gives the format, else it is sniffed. ``title``,
+    when given, is the title, and the text is not searched for one."""
     if len(data) > MAX_FILE_BYTES:
         raise InputError(f"{source}: the file is over {MAX_FILE_BYTES // 1_000_000} MB, too large "
                          "for one job posting; give the posting alone.")
     if not data.strip():
         raise InputError(f"{source}: the file is empty; give a file with the posting's text.")
-    return parse(decode(data, source), source, suffix)
+    posting = parse(decode(data, source), source, suffix, find_title=title is None)
+    return posting if title is None else replace(posting, title=title.strip())

@@ -105,8 +105,11 @@ def _sniff_delimiter(text_sample: str, fmt: str) -> str:
         return ","
 
 
-def _open_binary(path: str) -> tuple[io.BufferedReader, CountingReader, int | None, str]:
-    if path == "-":
+def _open_binary(path, name: str | None = None) -> tuple[io.BufferedReader, CountingReader, int | None, str]:
+    if hasattr(path, "read"):  # a binary stream the caller opened
+        counter = CountingReader(path)
+        size, source = None, name or "<stream>"
+    elif path == "-":
         counter = CountingReader(sys.stdin.buffer)
         size, source = None, "<stdin>"
     else:
@@ -137,10 +140,11 @@ def _repair(value: str) -> tuple[str, bool]:
     return value, False
 
 
-def open_table(path: str, *, fmt: str | None = None, delimiter: str | None = None,
-               encoding: str | None = None) -> Table:
-    """Open a listing file and read its header; rows are read lazily from ``table.rows``."""
-    stream, counter, size, source = _open_binary(path)
+def open_table(path, *, fmt: str | None = None, delimiter: str | None = None,
+               encoding: str | None = None, name: str | None = None) -> Table:
+    """Open a listing file (a path, ``-`` for stdin, or a binary stream named ``name`` in
+    messages) and read its header; rows are read lazily from ``table.rows``."""
+    stream, counter, size, source = _open_binary(path, name)
     try:
         sample = stream.peek(SAMPLE_BYTES)[:SAMPLE_BYTES]
     except (OSError, EOFError) as exc:
@@ -158,7 +162,7 @@ def open_table(path: str, *, fmt: str | None = None, delimiter: str | None = Non
     else:
         encoding = sample_encoding(sample, source, complete=len(sample) < SAMPLE_BYTES)
     text_sample = sample.decode(encoding, errors="replace")
-    fmt = _format_for(source if path != "-" else "", fmt, text_sample)
+    fmt = _format_for(source if path != "-" and not hasattr(path, "read") else "", fmt, text_sample)
     text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
     if fmt == "jsonl":
         columns, rows = _jsonl(text, source)
