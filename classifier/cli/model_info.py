@@ -26,8 +26,8 @@ def model_info_cli(path, as_json):
       pmrole model info
       pmrole model info models/pmrole-f58e8f6cd6d2 --json
     """
-    from ..model.card import describe
+    from ..model.card import ModelCard, describe
     from ..model.store import load
 
     card = load(path).card
-    click.echo(json.dumps(card, indent=2, sort_keys=True) if as_json else describe(card))
+    click.echo(json.dumps(card, indent=2, sort_keys=True) if as_json else describe(ModelCard.from_dict(card)))

@@ -1,6 +1,52 @@
-"""The model card in readable form (`pmrole model info`)."""
+"""The model card as a type: what a model was trained on, how it measured, what its files are.
+
+``card.json`` is written from a plain dict by :mod:`.format` (so its bytes do not depend on this
+class); :meth:`ModelCard.from_dict` reads one, tolerating the keys an older or unsaved card lacks.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    model_id: str = "unsaved"
+    format_version: int | None = None
+    labels: tuple[str, ...] = ()
+    examples: int | None = None
+    added_examples: int = 0
+    class_counts: dict[str, int] = field(default_factory=dict)
+    corpus_fingerprint: str = ""
+    features: int | None = None
+    temperature: float | None = None
+    settings: dict = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)
+    cross_validation: dict = field(default_factory=dict)   # folds, with_title, text_only: metrics
+    cv_macro_f1_corpus_only: float | None = None
+    fixed_split_test: dict | None = None
+    dev: dict | None = None                                 # file, with_title, text_only: metrics
+    artifacts: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, card: dict) -> "ModelCard":
+        known = {k: v for k, v in card.items() if k in cls.__dataclass_fields__}
+        if "labels" in known:
+            known["labels"] = tuple(known["labels"])
+        return cls(**known)
+
+    @property
+    def cv_with_title(self) -> dict:
+        """Cross-validated metrics with titles ({} when the card has none)."""
+        return self.cross_validation.get("with_title", {})
+
+    @property
+    def corpus_macro_f1(self) -> float:
+        """The cross-validated macro-F1 on the corpus examples, which the regression guard
+        compares (older cards only have it over corpus and added examples together)."""
+        if self.cv_macro_f1_corpus_only is not None:
+            return self.cv_macro_f1_corpus_only
+        return self.cv_with_title.get("macro_f1_single_role", 0.0)
 
 
 def _metrics_line(name: str, m: dict) -> str:
@@ -9,26 +55,25 @@ def _metrics_line(name: str, m: dict) -> str:
             + (f" · ECE {m['calibration']['ece']:.3f}" if "calibration" in m else ""))
 
 
-def describe(card: dict) -> str:
-    lines = [f"model {card.get('model_id')}  (format {card.get('format_version')})",
-             f"  labels: {', '.join(card.get('labels', []))}",
-             f"  trained on {card.get('examples')} examples: "
-             + ", ".join(f"{k} {v}" for k, v in card.get("class_counts", {}).items())
-             + (f" (incl. {card['added_examples']} added)" if card.get("added_examples") else ""),
-             f"  corpus fingerprint: {card.get('corpus_fingerprint', '')[:16]}…",
-             f"  features: {card.get('features')} · temperature {card.get('temperature')}",
-             "  versions: " + ", ".join(f"{k} {v}" for k, v in card.get("versions", {}).items()),
+def describe(card: ModelCard) -> str:
+    """The card in readable form (`pmrole model info`)."""
+    lines = [f"model {card.model_id}  (format {card.format_version})",
+             f"  labels: {', '.join(card.labels)}",
+             f"  trained on {card.examples} examples: "
+             + ", ".join(f"{k} {v}" for k, v in card.class_counts.items())
+             + (f" (incl. {card.added_examples} added)" if card.added_examples else ""),
+             f"  corpus fingerprint: {card.corpus_fingerprint[:16]}…",
+             f"  features: {card.features} · temperature {card.temperature}",
+             "  versions: " + ", ".join(f"{k} {v}" for k, v in card.versions.items()),
              "metrics (macro-F1 over project-manager / product-manager / other):"]
-    cv = card.get("cross_validation", {})
     for key, name in (("with_title", "cross-validated"), ("text_only", "cross-validated, no title")):
-        if key in cv:
-            lines.append(_metrics_line(name, cv[key]))
-    if "fixed_split_test" in card:
-        lines.append(_metrics_line("fixed test split", card["fixed_split_test"]))
-    dev = card.get("dev")
-    if dev:
-        lines.append(_metrics_line(f"{dev['file']}", dev["with_title"]))
-        lines.append(_metrics_line(f"{dev['file']}, no title", dev["text_only"]))
+        if key in card.cross_validation:
+            lines.append(_metrics_line(name, card.cross_validation[key]))
+    if card.fixed_split_test:
+        lines.append(_metrics_line("fixed test split", card.fixed_split_test))
+    if card.dev:
+        lines.append(_metrics_line(f"{card.dev['file']}", card.dev["with_title"]))
+        lines.append(_metrics_line(f"{card.dev['file']}, no title", card.dev["text_only"]))
     lines.append("artifacts (sha256):")
-    lines += [f"  {name}  {digest}" for name, digest in sorted(card.get("artifacts", {}).items())]
+    lines += [f"  {name}  {digest}" for name, digest in sorted(card.artifacts.items())]
     return "\n".join(lines)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..atomic import TMP_PREFIX, write_text
 from ..errors import ModelError
+from .card import ModelCard
 from .format import read as read_model, write as write_model
 from .linear import LinearModel
 
@@ -80,12 +81,11 @@ def versions(store: Path) -> list[dict]:
         if folder.name.startswith(TMP_PREFIX) or not card_path.exists():
             continue
         try:
-            card = json.loads(card_path.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, OSError):
-            card = {}
-        cv = card.get("cross_validation", {}).get("with_title", {})
-        rows.append({"id": folder.name, "current": folder.name == active,
-                     "examples": card.get("examples"), "cv_macro_f1": cv.get("macro_f1_single_role"),
+            card = ModelCard.from_dict(json.loads(card_path.read_text(encoding="utf-8")))
+        except (json.JSONDecodeError, OSError, TypeError):
+            card = ModelCard()
+        rows.append({"id": folder.name, "current": folder.name == active, "examples": card.examples,
+                     "cv_macro_f1": card.cv_with_title.get("macro_f1_single_role"),
                      "mtime": folder.stat().st_mtime})
     return sorted(rows, key=lambda r: -r["mtime"])
 

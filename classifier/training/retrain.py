@@ -19,6 +19,7 @@ from ..errors import InputError, ModelError, RegressionRefused
 from ..evaluation.metrics import format_report, macro_f1
 from ..labels import LABELS, SINGLE_ROLE
 from ..language.traits import load_traits
+from ..model.card import ModelCard
 from ..model.store import CURRENT, DEFAULT_STORE
 from ..reading.labelled import LabelledRow, read_labelled, suggest_label
 from .corpus import DEFAULT_CORPUS, TOO_SHORT_WORDS, Example, load_examples, near_duplicates, words
@@ -115,6 +116,8 @@ def train_and_save(corpus_dir=None, add=(), output=None, *, force=False, strict=
     from .fit import train_model
 
     say = progress or (lambda msg: None)
+    if save_examples:
+        _check_examples_file(Path(save_examples))  # before training: a wrong path costs no minutes
     corpus_path = Path(corpus_dir) if corpus_dir else DEFAULT_CORPUS
     corpus = load_examples(corpus_path)
     traits = load_traits(corpus_path / "traits.toml")
@@ -152,13 +155,12 @@ def train_and_save(corpus_dir=None, add=(), output=None, *, force=False, strict=
     refused = None
     if current is not None:
         old = Classifier(current)
-        old_f1 = current.card.get("cv_macro_f1_corpus_only",
-                                  current.card.get("cross_validation", {}).get("with_title", {})
-                                  .get("macro_f1_single_role", 0.0))
+        old_card = ModelCard.from_dict(current.card)
+        old_f1 = old_card.corpus_macro_f1
         lines.append("")
         lines.append(f"{'':34}{'current ' + current.id:>26}{'new':>10}")
         lines.append(f"{'macro-F1, cross-validated, corpus':34}{old_f1:>26.3f}{new_corpus_f1:>10.3f}")
-        old_cv = current.card.get("cross_validation", {}).get("with_title", {}).get("per_class", {})
+        old_cv = old_card.cv_with_title.get("per_class", {})
         new_cv = result.card["cross_validation"]["with_title"]["per_class"]
         for label in LABELS:
             old_value = old_cv.get(label, {}).get("f1")
@@ -198,11 +200,16 @@ def train_and_save(corpus_dir=None, add=(), output=None, *, force=False, strict=
     return TrainOutcome(version, True, "\n".join(lines), refused)
 
 
-def _save_examples(path: Path, examples: list[Example]) -> None:
-    """Append accepted examples to a user corpus file (JSONL), never to the shipped corpus."""
+def _check_examples_file(path: Path) -> None:
+    """Accepted examples go to a file of the user's own, never into the shipped corpus."""
     if path.resolve().is_relative_to(DEFAULT_CORPUS.resolve()):
         raise InputError(f"{path}: is inside the shipped corpus; keep your examples in a file of "
                          "your own and pass it with --add.")
+
+
+def _save_examples(path: Path, examples: list[Example]) -> None:
+    """Append accepted examples to a user corpus file (JSONL)."""
+    _check_examples_file(path)
     existing = set()
     if path.exists():
         existing = {json.loads(l)["id"] for l in path.read_text(encoding="utf-8").splitlines() if l.strip()}
