@@ -16,6 +16,20 @@ def model():
     return load_model()
 
 
+@pytest.fixture(scope="session")
+def trained_store(tmp_path_factory):
+    """A store holding the model trained from the shipped corpus: the suite's one full training."""
+    from classifier.language.traits import load_traits
+    from classifier.model.store import save_version
+    from classifier.training.corpus import DEFAULT_CORPUS, load_examples
+    from classifier.training.fit import train_model
+
+    store = tmp_path_factory.mktemp("trained")
+    result = train_model(load_examples(DEFAULT_CORPUS), load_traits(DEFAULT_CORPUS / "traits.toml"))
+    save_version(store, result.model, result.card)
+    return store
+
+
 @pytest.fixture
 def runner():
     return CliRunner()

@@ -109,19 +109,3 @@ def test_usage_error_exit_code(run):
     result = run("classify")
     assert result.exit_code == 2
     assert "Missing argument" in result.stderr
-
-
-def test_every_command_has_help_with_an_example(run):
-    from classifier.cli import cli
-
-    def commands(group, prefix=()):
-        for name, cmd in group.commands.items():
-            if hasattr(cmd, "commands"):
-                yield from commands(cmd, prefix + (name,))
-            else:
-                yield prefix + (name,)
-
-    for path in commands(cli):
-        result = run(*path, "--help")
-        assert result.exit_code == 0, path
-        assert "Example" in result.stdout, f"pmrole {' '.join(path)} --help has no example"

@@ -5,7 +5,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -123,33 +122,66 @@ def test_save_examples_refuses_the_shipped_corpus(run, split_corpus):
     assert not (DEFAULT_CORPUS / "examples" / "mine.jsonl").exists()
 
 
-def test_sigkill_during_training_leaves_the_previous_model_working(split_corpus, tmp_path):
+# Kills the saving process at each step of a save: the new version's files half-written, the
+# version folder complete but not yet renamed into place, the folder in place but CURRENT not
+# yet replaced. The last call before each step is where SIGKILL lands.
+SAVE_AND_DIE = """
+import os, signal, sys
+from pathlib import Path
+
+import classifier.atomic
+import classifier.model.format
+import classifier.model.store
+from classifier.model.store import load, save_version
+
+point, store = sys.argv[1], Path(sys.argv[2])
+model = load(store)
+model.temperature *= 1.01  # another model, so another version id
+card = {k: v for k, v in model.card.items() if k not in ("model_id", "artifacts")}
+
+
+def dying(module, name, nth):
+    real, calls = getattr(module, name), []
+
+    def call(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == nth:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(*args, **kwargs)
+
+    setattr(module, name, call)
+
+
+if point == "files half-written":
+    dying(classifier.model.format.np, "save", 2)
+elif point == "folder not yet in place":
+    dying(classifier.model.store.os, "replace", 1)
+elif point == "CURRENT not yet replaced":
+    dying(classifier.atomic.os, "replace", 1)
+save_version(store, model, card)
+"""
+
+
+@pytest.mark.parametrize("point", ["files half-written", "folder not yet in place", "CURRENT not yet replaced"])
+def test_sigkill_during_the_save_leaves_the_previous_model_working(point, tmp_path):
+    from classifier.model.store import DEFAULT_STORE
+
     store = tmp_path / "store"
-    shutil.copytree(split_corpus["store"], store)
+    shutil.copytree(DEFAULT_STORE, store)
     before = (store / CURRENT).read_text()
-    proc = subprocess.Popen([sys.executable, "-m", "classifier", "train", "--corpus", str(split_corpus["corpus"]),
-                             "--output", str(store), "--add", str(split_corpus["good"])],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 120
-    line = ""
-    while time.time() < deadline and "cross-validating" not in line:
-        line = proc.stderr.readline()
-        if not line and proc.poll() is not None:
-            break
-    time.sleep(1.0)  # midway through cross-validation, long before the save
-    assert proc.poll() is None
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+    proc = subprocess.run([sys.executable, "-c", SAVE_AND_DIE, point, str(store)], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr  # killed inside the save, as planned
     assert (store / CURRENT).read_text() == before
-    model = load(store)
-    assert model.id == before.strip()
-    from classifier.cli import cli
+    assert load(store).id == before.strip()
     from click.testing import CliRunner
 
+    from classifier.cli import cli
+
     result = CliRunner().invoke(cli, ["classify", "--model", str(store), str(ROOT / "examples" / "posting.txt")])
-    assert result.exit_code == 0
+    assert result.exit_code == 0, result.output
     listed = CliRunner().invoke(cli, ["models", "list", "--store", str(store)]).stdout
-    assert ".pmrole-tmp-" not in listed
+    assert f"* {before.strip()} " in listed and ".pmrole-tmp-" not in listed
 
 
 def test_model_info(run):
