@@ -45,7 +45,7 @@ def traits_found(model: LinearModel, analysis: Analysis, text: str) -> list[Trai
         spans = by_name.get(trait.name)
         if spans:
             phrases = tuple(dict.fromkeys(text[s:e].lower() for s, e in spans))
-            hits.append(TraitHit(trait.name, trait.role, trait.idea, phrases, tuple(spans)))
+            hits.append(TraitHit(trait, phrases, tuple(spans)))
     hits.sort(key=lambda h: -len(h.spans))
     return hits
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..language.traits import Trait
+
 SCHEMA_VERSION = 1
 # Defaults of a classification, here (not beside the numpy code) so the CLI can show them in
 # --help without importing numpy.
@@ -36,13 +38,16 @@ class Keyword:
 
 @dataclass(frozen=True)
 class TraitHit:
-    """A role trait found in the posting, the article's idea behind it, and the matched phrases."""
+    """A role trait found in the posting (its name, role and the article's idea are the trait's),
+    the phrases of it that matched, and where."""
 
-    name: str
-    role: str
-    idea: str
+    trait: Trait
     phrases: tuple[str, ...]
     spans: tuple[tuple[int, int], ...]
+
+    name = property(lambda self: self.trait.name)
+    role = property(lambda self: self.trait.role)
+    idea = property(lambda self: self.trait.idea)
 
     def to_dict(self) -> dict:
         return {"name": self.name, "role": self.role, "idea": self.idea, "count": len(self.spans),
