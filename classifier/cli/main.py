@@ -16,6 +16,7 @@ from .evaluate import evaluate_cli
 from .model_info import model_group
 from .models import models_group
 from .score import score_cli
+from .serve import serve_cli
 from .train import train_cli
 
 
@@ -32,8 +33,8 @@ def cli():
     """
 
 
-for command in (classify_cli, score_cli, train_cli, evaluate_cli, models_group, model_group,
-                corpus_group):
+for command in (classify_cli, score_cli, train_cli, evaluate_cli, serve_cli, models_group,
+                model_group, corpus_group):
     cli.add_command(command)
 
 

@@ -100,6 +100,12 @@ class Prediction:
     def margin(self) -> float:
         return self.probabilities[self.label] - self.probabilities[self.runner_up]
 
+    def _repr_html_(self) -> str:
+        """The highlighted view `pmrole serve` shows, for Jupyter (stylesheet inline)."""
+        from .view import standalone
+
+        return standalone(self.to_dict(), self.text, self.title)
+
     def to_dict(self) -> dict:
         return {
             "schema_version": SCHEMA_VERSION,
