@@ -7,7 +7,7 @@ column, ...) are raised by the scorer before it writes its header, so they still
 status; bad rows are reported in their own ``pmrole_error`` cell, as ``pmrole score`` does.
 
 The scorer classifies without evidence sentences, so it never adds strings to spaCy's
-vocabulary and may run beside the model thread.
+vocabulary and may run beside classifications on the event loop.
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def _options(request: Request) -> dict:
             "title_column": query.get("title_column") or None, "out_fmt": output}
 
 
-async def score_response(request: Request, worker) -> StreamingResponse:
+async def score_response(request: Request, model) -> StreamingResponse:
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind not in FORMATS:
         raise ApiError(415, "unsupported media type",
@@ -144,7 +144,7 @@ async def score_response(request: Request, worker) -> StreamingResponse:
     def run():
         try:
             out = io.BufferedWriter(sink, buffer_size=OUT_CHUNK)
-            score_file(body, out, model=worker.model, name="upload", fmt=FORMATS[kind],
+            score_file(body, out, model=model, name="upload", fmt=FORMATS[kind],
                        summary=summary, **options)
             out.flush()
             sink.put("done", summary)
