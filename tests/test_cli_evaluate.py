@@ -69,7 +69,7 @@ def test_evaluate_unknown_label_names_the_row(run, tmp_path):
     path.write_text("text,label\n" + '"' + "word " * 30 + '",manager\n', encoding="utf-8")
     result = run("evaluate", path)
     assert result.exit_code == 3
-    assert result.stderr.startswith(f"Error: {path} row 1: unknown label 'manager'")
+    assert result.stderr.splitlines()[-1].startswith(f"Error: {path} row 1: unknown label 'manager'")
 
 
 @pytest.mark.skipif(not REALDATA.exists(), reason="../shared/realdata/dev.jsonl is not here (it is only "

@@ -378,8 +378,6 @@ def test_jsonl_to_jsonl_keeps_extra_keys(run, tmp_path):
     assert [g["pmrole_error"] for g in got] == ["", ""]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 (reliability): a JSON line with a key given twice "
-                   "silently loses the first value; it should be kept or flagged in pmrole_error")
 def test_jsonl_duplicate_keys_are_not_lost_silently(run, tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_text('{"title": "Project Manager", "description": "' + PROJECT + '"}\n'

@@ -19,20 +19,29 @@ from ..errors import InputError
 from ..explain.prediction import REVIEW_CONFIDENCE, REVIEW_MARGIN
 from ..reading.columns import choose_columns
 from ..reading.postings import MAX_TEXT_CHARS
-from ..reading.tables import Row, Table, open_table
+from ..reading.tables import Row, Table, duplicate_columns, open_table
 from .writer import Writer, check_output, kept_in_error, neutralise, output_format, result_columns
 
 KEYWORDS_IN_CELL = 5
 CHUNK_ROWS = 256
+# Without --jobs, workers start only for inputs this long: each worker spends about 1.5 s loading
+# the model, which a smaller file does not win back (2 workers break even near 5,000 rows).
+PARALLEL_FROM_ROWS = 4096
 
 
-def prepare(row: Row, text_column: str, title_column: str | None, columns: list[str]):
+def prepare(row: Row, text_column: str, title_column: str | None, columns: list[str],
+            results: list[str] = ()):
     """(text, title, problems): the row's text and title to score, or text None when the row
     cannot be scored (its problems say why; it is still written)."""
-    problems = list(row.problems)
-    if problems:  # ragged, undecodable or unparsable: written as read, not scored
+    problems = list(row.problems) + list(row.notes)
+    if row.problems:  # ragged or unparsable: written as read, not scored
         return None, None, problems
     if isinstance(row.values, dict):
+        taken = {k: row.values[k] for k in results if k in row.values}
+        if taken:  # the result columns would overwrite them: keep them here, do not score
+            return None, None, problems + [
+                f"the row already has result field(s) {', '.join(map(repr, taken))}, kept here: "
+                f"{json.dumps(taken, ensure_ascii=False)}; rename them and score again"]
         text, title = row.values.get(text_column), row.values.get(title_column) if title_column else ""
         text = "" if text is None else text if isinstance(text, str) else json.dumps(text)
         title = "" if title is None else title if isinstance(title, str) else json.dumps(title)
@@ -132,28 +141,38 @@ def score_file(input_path, output, *, model_path=None, text_column=None, title_c
         f"title column {title_col!r}" if title_col else
         f"pmrole: reading {table.format.upper()} ({table.encoding}); text column {text_col!r}, no title column")
     out_fmt = out_fmt or output_format(output, table)
+    repeated = duplicate_columns(table.columns)
+    if repeated and out_fmt == "jsonl" and table.format != "jsonl":
+        raise InputError(f"{table.source}: the header names column {repeated[0]!r} more than once, "
+                         "and a JSON object can hold only one of them; rename the columns, or "
+                         "write CSV output (-o scored.csv), which keeps them all.")
     header = table.columns + results
     options = {"top": top, "review_confidence": review_confidence, "review_margin": review_margin}
     model_dir = str(linear.path)
-    jobs = 1 if model is not None else jobs or os.cpu_count() or 1
-    if model is not None:
-        _MODELS[model_dir] = model
-    elif jobs == 1 and model_dir not in _MODELS:  # scoring in-process: reuse the model loaded above
-        from ..explain.classifier import Classifier
-
-        _MODELS[model_dir] = Classifier(linear)
     review_at = results.index("pmrole_needs_review")
 
     def chunks():
         batch = []
         for row in table.rows:
-            text, title, problems = prepare(row, text_col, title_col, table.columns)
+            text, title, problems = prepare(row, text_col, title_col, table.columns, results)
             batch.append((row, None if text is None else (text, title), problems))
             if len(batch) >= chunk_rows:
                 yield batch
                 batch = []
         if batch:
             yield batch
+
+    batches = chunks()
+    if model is not None:
+        jobs = 1
+    elif jobs is None:
+        jobs, batches = _default_jobs(batches, chunk_rows)
+    if model is not None:
+        _MODELS[model_dir] = model
+    elif jobs == 1 and model_dir not in _MODELS:  # scoring in-process: reuse the model loaded above
+        from ..explain.classifier import Classifier
+
+        _MODELS[model_dir] = Classifier(linear)
 
     summary = summary if summary is not None else ScoreSummary()
     summary.output = (name or "<stream>") if hasattr(output, "write") else str(output)
@@ -162,7 +181,7 @@ def score_file(input_path, output, *, model_path=None, text_column=None, title_c
     writer = Writer(output, out_fmt, header)
     started = time.perf_counter()
     try:
-        for batch, scored in _scored(chunks(), model_dir, options, jobs):
+        for batch, scored in _scored(batches, model_dir, options, jobs):
             for (row, _item, problems), cells in zip(batch, scored):
                 if out_fmt != "jsonl" and isinstance(row.values, dict):
                     problems = problems + kept_in_error(row.values, table.columns)
@@ -182,15 +201,43 @@ def score_file(input_path, output, *, model_path=None, text_column=None, title_c
                 bar.update(table.bytes_read - bar.n if table.size else len(batch))
                 rate = summary.rows / max(time.perf_counter() - started, 1e-9)
                 bar.set_postfix_str(f"{summary.rows:,} rows, {rate:,.0f} rows/s", refresh=False)
+        if summary.rows == 0 and not hasattr(output, "write"):
+            raise InputError(f"{table.source}: the file has a header but no rows to score; nothing "
+                             "was written.")
         writer.commit()
     except BaseException:
         writer.abort()
+        if jobs > 1:
+            _end_workers()
         raise
     finally:
         if bar is not None:
             bar.close()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _default_jobs(batches, chunk_rows: int):
+    """All cores when the input has at least PARALLEL_FROM_ROWS rows, else 1; the chunks read
+    to find out are scored, not lost."""
+    import itertools
+
+    ahead = []
+    for batch in batches:
+        ahead.append(batch)
+        if len(ahead) * chunk_rows >= PARALLEL_FROM_ROWS:
+            return os.cpu_count() or 1, itertools.chain(ahead, batches)
+    return 1, iter(ahead)
+
+
+def _end_workers() -> None:
+    """Stop joblib's worker processes now: an interrupted run must not leave them behind."""
+    try:
+        from joblib.externals.loky import get_reusable_executor
+
+        get_reusable_executor().shutdown(wait=False, kill_workers=True)
+    except Exception:  # no executor was started, or it is already gone
+        pass
 
 
 def _scored(chunks, model_dir: str, options: dict, jobs: int):
@@ -212,8 +259,12 @@ def _scored(chunks, model_dir: str, options: dict, jobs: int):
             yield delayed(score_chunk)(model_dir, items(batch), options)
 
     parallel = Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs", batch_size=1)
-    for scored in parallel(tasks()):
-        yield pending.pop(0), scored
+    try:
+        for scored in parallel(tasks()):
+            yield pending.pop(0), scored
+    except BaseException:
+        _end_workers()
+        raise
 
 
 def _progress(table: Table, wanted: bool):

@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..atomic import temporary_beside
+from ..atomic import check_writable, publish_mode, sweep_stale, temporary_beside
 from ..errors import InputError
 from ..reading.tables import Table
 
@@ -43,7 +43,12 @@ class Writer:
             self.fh = io.TextIOWrapper(sink, encoding="utf-8", newline="", write_through=False)
         else:
             target = Path(output)
-            fd, self.tmp = temporary_beside(target, suffix=".part")
+            sweep_stale(target.parent)  # what killed runs left beside earlier outputs
+            try:
+                fd, self.tmp = temporary_beside(target, suffix=".part")
+            except OSError as exc:
+                raise InputError(f"{output}: cannot write in {target.parent} ({exc.strerror}); "
+                                 "choose another -o.") from None
             raw = os.fdopen(fd, "wb")
             binary = gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) if output.endswith(".gz") else raw
             self._raw = raw
@@ -70,6 +75,7 @@ class Writer:
         self.fh.close()
         if not self._raw.closed:
             self._raw.close()
+        publish_mode(self.tmp)
         os.replace(self.tmp, self.output)
         self.tmp = None
 
@@ -103,23 +109,26 @@ def _cell(value) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
+OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".tsv": "tsv", ".tab": "tsv", ".csv": "csv",
+                  ".txt": None, "": None}
+
+
+def _output_suffix(output) -> str:
+    suffixes = [s.lower() for s in Path(output).suffixes if s.lower() != ".gz"]
+    suffix = suffixes[-1] if suffixes else ""
+    return suffix if len(suffix) <= 8 and suffix[1:].isalnum() else ""  # "v1.2-final": no suffix
+
+
 def output_format(output, table: Table) -> str:
     named = output != "-" and not hasattr(output, "write")
-    suffixes = [s.lower() for s in Path(output).suffixes if s.lower() != ".gz"] if named else []
-    suffix = suffixes[-1] if suffixes else ""
-    return {".jsonl": "jsonl", ".ndjson": "jsonl", ".tsv": "tsv", ".csv": "csv"}.get(suffix, table.format)
+    return (OUTPUT_SUFFIXES.get(_output_suffix(output)) if named else None) or table.format
 
 
 def check_output(input_path, output, force: bool) -> None:
     if output == "-" or hasattr(output, "write"):
         return
     target = Path(output)
-    same = input_path != "-" and not hasattr(input_path, "read") and target.exists()
-    if same and target.resolve() == Path(input_path).resolve():
-        raise InputError(f"{output}: is the input file; write the scores to another file.")
-    if target.exists() and not force:
-        raise InputError(f"{output}: already exists; pass --force to replace it, or choose another -o.")
-    if not target.parent.exists():
-        raise InputError(f"{output}: the folder {target.parent} does not exist; create it first.")
-    if target.is_dir():
-        raise InputError(f"{output}: is a directory; give a file name for the scores.")
+    if _output_suffix(output) not in OUTPUT_SUFFIXES:
+        raise InputError(f"{output}: pmrole writes CSV, TSV or JSON Lines, not {_output_suffix(output)}; "
+                         "name the output .csv, .tsv or .jsonl (add .gz to compress).")
+    check_writable(target, "-o", force, input_path)

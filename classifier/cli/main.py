@@ -7,9 +7,12 @@ Heavy modules (numpy, spaCy, scikit-learn) are imported inside the commands, so 
 
 from __future__ import annotations
 
+import signal
+
 import click
 
 from .. import __version__
+from ..errors import Terminated
 from .classify import classify_cli
 from .corpus import corpus_group
 from .evaluate import evaluate_cli
@@ -38,5 +41,10 @@ for command in (classify_cli, score_cli, train_cli, evaluate_cli, serve_cli, mod
     cli.add_command(command)
 
 
+def _terminated(signum, frame):
+    raise Terminated()
+
+
 def main():
+    signal.signal(signal.SIGTERM, _terminated)  # `pmrole serve` installs its own
     cli(prog_name="pmrole")

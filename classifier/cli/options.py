@@ -6,11 +6,16 @@ Defaults come from the library (never retyped here), from modules light enough f
 from __future__ import annotations
 
 import functools
+import os
 import sys
 
 import click
 
-from ..errors import EXIT_INTERRUPTED, PmroleError
+from ..errors import (EXIT_INPUT, EXIT_INTERRUPTED, EXIT_PIPE_CLOSED, EXIT_TERMINATED, PmroleError,
+                      Terminated)
+
+PIPE_CLOSED = ("pmrole: the output was closed before pmrole finished writing (e.g. by `| head`); "
+               "the output is incomplete.")
 from ..explain.prediction import DEFAULT_TOP
 
 
@@ -23,7 +28,8 @@ class CommandError(click.ClickException):
 
 
 def reports_errors(command):
-    """Turn PmroleError into a clean message and Ctrl-C into exit 130."""
+    """Turn PmroleError into a clean message, Ctrl-C into exit 130, SIGTERM into 143, a closed
+    stdout into 141, and a file the system refuses (disk full, read-only) into exit 3."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -31,11 +37,32 @@ def reports_errors(command):
             return command(*args, **kwargs)
         except PmroleError as error:
             raise CommandError(error) from None
+        except Terminated:
+            click.echo("Terminated.", err=True)
+            sys.exit(EXIT_TERMINATED)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            _quiet_stdout()
+            click.echo(PIPE_CLOSED, err=True)
+            sys.exit(EXIT_PIPE_CLOSED)
+        except OSError as exc:  # pmrole checks its paths first; this is the system refusing later
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"Error: {where}{exc.strerror or exc}; nothing was replaced. Free space or "
+                       "choose another location, and run again.", err=True)
+            sys.exit(EXIT_INPUT)
 
     return wrapper
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout has no file descriptor (CliRunner)
+        pass
 
 
 model_option = click.option(

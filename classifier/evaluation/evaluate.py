@@ -60,15 +60,15 @@ def evaluate(model, rows: list[LabelledRow], source: str, with_title: bool = Tru
 
 
 def evaluate_file(path: str, model=None, *, with_title=True, text_column=None, title_column=None,
-                  label_column=None) -> Evaluation:
+                  label_column=None, log=None) -> Evaluation:
     """Evaluate ``model`` (a loaded Classifier, or a model path; default: the shipped model) on
-    the labelled rows of ``path``."""
+    the labelled rows of ``path``; ``log(message)`` is told which columns were chosen."""
     if model is None or isinstance(model, (str, Path)):
         from ..explain.classifier import load_model
 
         model = load_model(model)
     rows = read_labelled(path, text_column=text_column, title_column=title_column,
-                         label_column=label_column)
+                         label_column=label_column, log=log)
     return evaluate(model, rows, path, with_title)
 
 

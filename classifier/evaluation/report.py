@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 
-from ..atomic import write_text
+from pathlib import Path
+
+from ..atomic import check_writable, write_text
 from .evaluate import Evaluation
 
 
@@ -95,5 +97,11 @@ each bar); dashed: perfect calibration</p></div>
 """
 
 
-def write_report(evaluation: Evaluation, path: str) -> None:
+def check_report_path(path: str, input_path: str | None = None, force: bool = False) -> None:
+    """Refuse a report path that is the input, a folder, unwritable, or exists without --force."""
+    check_writable(Path(path), "--report", force, input_path)
+
+
+def write_report(evaluation: Evaluation, path: str, *, force: bool = False) -> None:
+    check_report_path(path, force=force)
     write_text(path, html_report(evaluation))

@@ -13,10 +13,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
-from ..atomic import TMP_PREFIX, write_text
+from ..atomic import TMP_PREFIX, publish_mode, sweep_stale, temporary_folder, write_text
 from ..errors import ModelError
 from .card import ModelCard
 from .format import read as read_model, write as write_model
@@ -34,7 +33,14 @@ def resolve(path: str | Path | None) -> Path:
         return path
     pointer = path / CURRENT
     if pointer.exists():
-        name = pointer.read_text(encoding="utf-8").strip()
+        try:
+            name = pointer.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ModelError(f"{pointer}: cannot read the CURRENT file ({exc}); choose a version "
+                             "with `pmrole models use VERSION`.") from None
+        if not name or "/" in name or name.startswith("."):
+            raise ModelError(f"{pointer}: does not name a stored version; choose one with "
+                             "`pmrole models use VERSION`.")
         return path / name
     if not path.exists():
         raise ModelError(f"{path}: no model here. Train one with `pmrole train --output {path}`, "
@@ -44,8 +50,17 @@ def resolve(path: str | Path | None) -> Path:
 
 
 def load(path: str | Path | None = None) -> LinearModel:
-    """Load and verify a model directory (or a store's current model; default: the shipped one)."""
-    return read_model(resolve(path))
+    """Load and verify a model directory (or a store's current model; default: the shipped one).
+    Files of the wrong shape (a card holding a list, a field of the wrong type) are a ModelError."""
+    directory = resolve(path)
+    try:
+        return read_model(directory)
+    except ModelError:
+        raise
+    except (AttributeError, TypeError, KeyError, ValueError, IndexError, OSError) as exc:
+        raise ModelError(f"{directory}: the model files are malformed ({type(exc).__name__}); "
+                         "rebuild it with `pmrole train`, or switch to a kept version with "
+                         "`pmrole models use`.") from None
 
 
 def current(store: Path) -> str | None:
@@ -56,13 +71,14 @@ def current(store: Path) -> str | None:
 def save_version(store: Path, model: LinearModel, card: dict) -> str:
     """Write a model as the store's new current version; return its id (its folder name)."""
     store.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=store))
+    tmp = temporary_folder(store)
     try:
         card = write_model(model, tmp, card)
         final = store / card["model_id"]
         if final.exists():
             shutil.rmtree(tmp)  # the very same artifacts are already stored
         else:
+            publish_mode(tmp, folder=True)
             os.replace(tmp, final)
         model.path = final
     except BaseException:
@@ -82,8 +98,8 @@ def versions(store: Path) -> list[dict]:
             continue
         try:
             card = ModelCard.from_dict(json.loads(card_path.read_text(encoding="utf-8")))
-        except (json.JSONDecodeError, OSError, TypeError):
-            card = ModelCard()
+        except (ValueError, OSError, TypeError, AttributeError, RecursionError):
+            card = ModelCard()  # listed, so the user sees it; `use` and `load` say what is wrong
         rows.append({"id": folder.name, "current": folder.name == active, "examples": card.examples,
                      "cv_macro_f1": card.cv_with_title.get("macro_f1_single_role"),
                      "mtime": folder.stat().st_mtime})
@@ -100,7 +116,7 @@ def use(store: Path, version: str) -> None:
     write_text(store / CURRENT, version + "\n")
 
 
-def clean_temporary(store: Path) -> None:
-    """Remove folders left by an interrupted save (they are never CURRENT)."""
-    for folder in store.glob(TMP_PREFIX + "*"):
-        shutil.rmtree(folder, ignore_errors=True) if folder.is_dir() else folder.unlink(missing_ok=True)
+def clean_temporary(store: Path) -> list[Path]:
+    """Remove what interrupted saves of dead runs left (never CURRENT); a concurrent run's
+    temporary folder is left alone."""
+    return sweep_stale(store)

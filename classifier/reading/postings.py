@@ -67,13 +67,17 @@ def _job_postings(node):
 def _from_job_posting(obj: dict, source: str) -> Posting:
     description = obj.get("description") or ""
     if not isinstance(description, str):
-        description = json.dumps(description)
+        try:
+            description = json.dumps(description)
+        except (ValueError, RecursionError):
+            description = ""
     parts = [html_to_text(description)]
     for key in ("responsibilities", "qualifications", "skills", "experienceRequirements"):
         value = obj.get(key)
         if isinstance(value, str) and value.strip():
             parts.append(html_to_text(value))
     title = obj.get("title") or obj.get("name") or ""
+    title = title if isinstance(title, (str, int, float)) else ""
     return Posting(text="\n\n".join(p for p in parts if p), title=str(title).strip(), source=source)
 
 
@@ -83,7 +87,19 @@ def parse_json(content: str, source: str) -> Posting:
     except json.JSONDecodeError as exc:
         raise InputError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno}); give a "
                          "schema.org JobPosting object, or save the posting as .txt.") from None
-    for posting in _job_postings(data):
+    except (ValueError, RecursionError):  # a number over Python's digit limit; deep nesting
+        raise InputError(f"{source}: the JSON cannot be read (nested too deeply, or a number too "
+                         "long); give a schema.org JobPosting object, or save the posting as .txt.") from None
+    try:
+        postings = list(_job_postings(data))
+    except RecursionError:
+        raise InputError(f"{source}: the JSON is nested too deeply to search for a JobPosting; "
+                         "give the JobPosting object alone.") from None
+    if len(postings) > 1:
+        raise InputError(f"{source}: holds {len(postings)} JobPosting objects, and classify reads one "
+                         "posting per file; put each in a file of its own, or write them one a line "
+                         "to a .jsonl file and use `pmrole score`.")
+    for posting in postings:
         return _from_job_posting(posting, source)
     raise InputError(f'{source}: no schema.org JobPosting object found (expected "@type": '
                      '"JobPosting"); save the posting as .txt instead.')
@@ -94,9 +110,10 @@ def parse_html(content: str, source: str) -> Posting:
                             flags=re.S | re.I):
         try:
             data = json.loads(block)
-        except json.JSONDecodeError:
+            postings = list(_job_postings(data))
+        except (ValueError, RecursionError):  # not JSON, or too deep to read: not the posting
             continue
-        for posting in _job_postings(data):
+        for posting in postings:
             return _from_job_posting(posting, source)
     from bs4 import BeautifulSoup
 

@@ -9,18 +9,19 @@ so that the caller can report it and keep going.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
 import json
-import re
 import sys
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from ..errors import InputError
-from .decoding import BOMS, UNICODE_HINT, sample_encoding
+from ..errors import InputError, UsageError
+from .decoding import BOMS, UNICODE_HINT, repair, sample_encoding, utf16_without_bom
 
 SAMPLE_BYTES = 1 << 20
 FIELD_LIMIT = 1 << 30            # csv's default 128 KiB limit would stop the run on one long field
@@ -50,11 +51,21 @@ class CountingReader(io.RawIOBase):
 
 @dataclass
 class Row:
-    """One data row: its number (1 = first row after the header), values and any problem."""
+    """One data row: its number (1 = first row after the header), values and any problem.
+
+    ``problems`` make the row unscorable (it is still written); ``notes`` are told in
+    pmrole_error but the row is scored (a cell whose bytes were re-read as cp1252)."""
 
     number: int
     values: list[str] | dict
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+# Failures of the stream itself, raised while rows are read (after the header).
+TRUNCATED = ("{source}: the file ends early or is damaged ({detail}); nothing was written. Check "
+             "that the download or copy is complete (a .gz file must be whole).")
+NOT_DECODABLE = "{source}: the text cannot be decoded as {encoding} ({detail}); " + UNICODE_HINT + "."
 
 
 @dataclass
@@ -77,7 +88,8 @@ def _looks_binary(sample: bytes) -> bool:
     if sample.startswith((b"\x89PNG", b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"GIF8", b"\xff\xd8\xff")):
         return True
     head = sample[:8192]
-    has_bom = head.startswith(tuple(bom for bom, _ in BOMS))  # UTF-16/32 text is full of NULs
+    # UTF-16/32 text is full of NULs
+    has_bom = head.startswith(tuple(bom for bom, _ in BOMS)) or utf16_without_bom(head) is not None
     return bool(head) and head.count(b"\x00") > len(head) // 100 and not has_bom
 
 
@@ -95,14 +107,34 @@ def _format_for(name: str, given: str | None, text_sample: str) -> str:
     return "jsonl" if text_sample.lstrip().startswith("{") else "csv"
 
 
+_DELIMITERS = ",\t;|"
+
+
 def _sniff_delimiter(text_sample: str, fmt: str) -> str:
     if fmt == "tsv":
         return "\t"
-    head = "\n".join(text_sample.splitlines()[:20])
+    lines = text_sample.splitlines()
+    head = "\n".join(lines[:20])
     try:
-        return csv.Sniffer().sniff(head, delimiters=",\t;|").delimiter
+        return csv.Sniffer().sniff(head, delimiters=_DELIMITERS).delimiter
     except csv.Error:
-        return ","
+        pass
+    # Long quoted texts defeat the sniffer; the header row names the columns and is rarely quoted.
+    header = lines[0] if lines else ""
+    counts = {d: header.count(d) for d in _DELIMITERS}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def delimiter_option(value: str | None) -> str | None:
+    """``--delimiter`` as typed: one character, or ``\\t`` / ``tab`` for a tab."""
+    if value is None:
+        return None
+    value = {"\\t": "\t", "tab": "\t", "TAB": "\t"}.get(value, value)
+    if len(value) != 1 or value in "\r\n\"":
+        raise UsageError(f"--delimiter {value!r}: give one character, e.g. --delimiter ';' or "
+                         "--delimiter '\\t' for a tab.")
+    return value
 
 
 def _open_binary(path, name: str | None = None) -> tuple[io.BufferedReader, CountingReader, int | None, str]:
@@ -118,26 +150,62 @@ def _open_binary(path, name: str | None = None) -> tuple[io.BufferedReader, Coun
             raise InputError(f"{path}: is a directory; give a CSV, TSV or JSONL file.")
         try:
             counter = CountingReader(p.open("rb"))
+            size, source = p.stat().st_size, str(path)
         except FileNotFoundError:
             raise InputError(f"{path}: no such file; check the path.") from None
         except OSError as exc:
             raise InputError(f"{path}: cannot read the file ({exc.strerror}); check its permissions.") from None
-        size, source = p.stat().st_size, path
     stream = io.BufferedReader(counter, buffer_size=SAMPLE_BYTES)
-    if stream.peek(2)[:2] == b"\x1f\x8b":
+    try:
+        magic = stream.peek(2)[:2]
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read the file ({exc.strerror or exc}); check its permissions.") from None
+    if magic == b"\x1f\x8b":
         stream = io.BufferedReader(gzip.GzipFile(fileobj=stream), buffer_size=SAMPLE_BYTES)
     return stream, counter, size, source
 
 
-_SURROGATE_RE = re.compile("[\udc80-\udcff]")
+class _Lines:
+    """The physical lines of a text stream, for a csv reader: remembers the lines each record
+    took, takes lines back to be read again, and turns a damaged stream into an InputError."""
+
+    def __init__(self, text, source: str, encoding: str):
+        self.text, self.source, self.encoding = text, source, encoding
+        self.taken: list[str] = []
+        self.pushed: list[str] = []
+        self.at_end = False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self.pushed:
+            line = self.pushed.pop()
+        else:
+            line = _read_line(self.text, self.source, self.encoding)
+            if line is None:
+                self.at_end = True
+                raise StopIteration
+        self.taken.append(line)
+        return line
+
+    def take_back(self, lines: list[str]) -> None:
+        self.pushed.extend(reversed(lines))
 
 
-def _repair(value: str) -> tuple[str, bool]:
-    """Undecodable bytes (kept as surrogates) re-read as cp1252, so the row is still written."""
-    if not value.isascii() and _SURROGATE_RE.search(value):
-        raw = value.encode("utf-8", "surrogateescape")
-        return raw.decode("cp1252", errors="replace"), True
-    return value, False
+def _read_line(text, source: str, encoding: str) -> str | None:
+    try:
+        line = text.readline()
+    except (EOFError, OSError, zlib.error) as exc:
+        raise InputError(TRUNCATED.format(source=source, detail=exc or type(exc).__name__)) from None
+    except UnicodeError as exc:
+        raise InputError(NOT_DECODABLE.format(source=source, encoding=encoding, detail=exc.reason)) from None
+    return line or None
+
+
+def _text_lines(text, source: str, encoding: str):
+    while (line := _read_line(text, source, encoding)) is not None:
+        yield line
 
 
 def open_table(path, *, fmt: str | None = None, delimiter: str | None = None,
@@ -147,67 +215,113 @@ def open_table(path, *, fmt: str | None = None, delimiter: str | None = None,
     stream, counter, size, source = _open_binary(path, name)
     try:
         sample = stream.peek(SAMPLE_BYTES)[:SAMPLE_BYTES]
-    except (OSError, EOFError) as exc:
-        raise InputError(f"{source}: cannot read the file ({exc}); is it a complete .gz file?") from None
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(TRUNCATED.format(source=source, detail=exc or type(exc).__name__)) from None
     if not sample.strip():
         raise InputError(f"{source}: the file is empty; give a file with a header row and listings.")
     if _looks_binary(sample):
         raise InputError(f"{source}: this is not a table (it looks like a binary file); give a CSV, "
                          "TSV or JSONL file.")
+    delimiter = delimiter_option(delimiter)
     if encoding:
         try:
-            "".encode(encoding)
+            codecs.lookup(encoding)
         except LookupError:
             raise InputError(f"{source}: unknown encoding {encoding!r}; try utf-8 or cp1252.") from None
     else:
         encoding = sample_encoding(sample, source, complete=len(sample) < SAMPLE_BYTES)
     text_sample = sample.decode(encoding, errors="replace")
     fmt = _format_for(source if path != "-" and not hasattr(path, "read") else "", fmt, text_sample)
-    text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
+    # Only UTF-8 and the single-byte code pages can carry undecodable bytes through as surrogates.
+    errors = "surrogateescape" if codecs.lookup(encoding).name in _SURROGATE_SAFE else "replace"
+    text = io.TextIOWrapper(stream, encoding=encoding, errors=errors, newline="")
     if fmt == "jsonl":
-        columns, rows = _jsonl(text, source)
+        columns, rows = _jsonl(text, source, encoding)
         delimiter = ""
     else:
         delimiter = delimiter or _sniff_delimiter(text_sample, fmt)
-        columns, rows = _csv(text, source, delimiter)
+        columns, rows = _csv(text, source, delimiter, encoding)
     return Table(source, fmt, encoding, delimiter, columns, rows, size, counter)
 
 
-def _csv(text, source: str, delimiter: str):
+_SURROGATE_SAFE = {"utf-8", "ascii"} | {codecs.lookup(c).name for c in (
+    "cp1250", "cp1251", "cp1252", "cp1253", "cp1254", "cp1257", "latin-1", "iso8859-2",
+    "iso8859-15", "koi8-r", "mac-roman", "cp437", "cp850")}
+
+
+def duplicate_columns(columns: list[str]) -> list[str]:
+    """The column names that occur more than once (empty names aside), in header order."""
+    seen, repeated = set(), []
+    for c in columns:
+        if c and c in seen and c not in repeated:
+            repeated.append(c)
+        seen.add(c)
+    return repeated
+
+
+def _undecodable_note(names: list[str]) -> str:
+    return f"undecodable bytes in column {', '.join(names)} (read as cp1252); {UNICODE_HINT}"
+
+
+def _csv(text, source: str, delimiter: str, encoding: str):
     csv.field_size_limit(FIELD_LIMIT)
-    reader = csv.reader(text, delimiter=delimiter)
+    lines = _Lines(text, source, encoding)
+    reader = csv.reader(lines, delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
         raise InputError(f"{source}: the file is empty; give a file with a header row and listings.") from None
     except csv.Error as exc:
         raise InputError(f"{source}: the header row cannot be read as CSV ({exc}).") from None
-    header = [_repair(h)[0].lstrip("\ufeff").strip() for h in header]
+    header = [repair(h)[0].lstrip("\ufeff").strip() for h in header]
     if not any(header):
         raise InputError(f"{source}: the first row is empty; the first row must name the columns.")
     width = len(header)
 
+    def clean(rest: list[str]) -> bool:
+        """The lines after a record's first all read as rows of the header's width."""
+        try:
+            records = [r for r in csv.reader(rest, delimiter=delimiter) if r]
+        except csv.Error:
+            return False
+        return bool(records) and all(len(r) == width for r in records)
+
+    def unparsable(number: int, line: str, why: str) -> Row:
+        raw, _ = repair(line.rstrip("\r\n"))
+        return Row(number, {"pmrole_input": raw}, [f"the row cannot be parsed as CSV ({why}); "
+                                                   "its text is kept as it was; fix the quotes"])
+
     def rows():
         number = 0
         while True:
+            lines.taken = []
             try:
                 values = next(reader)
             except StopIteration:
                 return
             except csv.Error as exc:
                 number += 1
-                yield Row(number, [""] * width, [f"the row cannot be parsed as CSV ({exc})"])
+                taken = lines.taken
+                yield unparsable(number, taken[0] if taken else "", str(exc))
+                lines.take_back(taken[1:])
                 continue
-            number += 1
+            taken = lines.taken
             if not values:
                 continue  # a blank line is not a row
-            problems = []
-            repaired = [_repair(v) for v in values]
+            number += 1
+            # An unbalanced quote swallows the lines after it into one field: when those lines
+            # read as proper rows on their own, they are rows, and the quote's line is kept raw.
+            ran_to_end = lines.at_end and not lines.pushed
+            if len(taken) > 1 and (len(values) != width or ran_to_end) and clean(taken[1:]):
+                yield unparsable(number, taken[0], "an opening quote is never closed")
+                lines.take_back(taken[1:])
+                continue
+            problems, notes = [], []
+            repaired = [repair(v) for v in values]
             values = [v for v, _ in repaired]
             bad = [header[i] if i < width else f"#{i + 1}" for i, (_, b) in enumerate(repaired) if b]
             if bad:
-                problems.append(f"undecodable bytes in column {', '.join(bad)} (read as cp1252); "
-                                f"{UNICODE_HINT}")
+                notes.append(_undecodable_note(bad))
             if len(values) < width:
                 problems.append(f"the row has {len(values)} fields, the header has {width}; "
                                 "the missing cells were left empty")
@@ -217,22 +331,42 @@ def _csv(text, source: str, delimiter: str):
                 problems.append(f"the row has {len(values)} fields, the header has {width}; the "
                                 f"{extra} extra field(s) were joined into column {header[-1]!r}")
                 values = values[:width - 1] + [delimiter.join(values[width - 1:])]
-            yield Row(number, values, problems)
+            yield Row(number, values, problems, notes)
 
     return header, rows()
 
 
-def _jsonl(text, source: str):
-    lines = iter(text)
+def _json_object(line: str, repeated: list | None = None):
+    """The JSON value of one line; ValueError (with a readable reason) when it cannot be read.
+    Keys given twice in one object keep the last value (as JSON readers do); the earlier
+    (key, value) pairs are appended to ``repeated``, so they are not lost silently."""
+    def pairs(items):
+        obj = {}
+        for key, value in items:
+            if key in obj and repeated is not None:
+                repeated.append((key, obj[key]))
+            obj[key] = value
+        return obj
+
+    try:
+        return json.loads(line, object_pairs_hook=pairs)
+    except json.JSONDecodeError as exc:
+        raise ValueError(exc.msg) from None
+    except (ValueError, RecursionError):  # a number over Python's digit limit; deep nesting
+        raise ValueError("nested too deeply or a number too long to read") from None
+
+
+def _jsonl(text, source: str, encoding: str):
+    lines = _text_lines(text, source, encoding)
     buffered = []
     columns: list[str] = []
     for line in lines:
         buffered.append(line)
         if line.strip():
             try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{source}: the first line is not valid JSON ({exc.msg}); give "
+                obj = _json_object(repair(line)[0])
+            except ValueError as exc:
+                raise InputError(f"{source}: the first line is not valid JSON ({exc}); give "
                                  "one JSON object a line, or a CSV file.") from None
             if not isinstance(obj, dict):
                 raise InputError(f"{source}: the first line is not a JSON object; give one object a line.")
@@ -247,18 +381,22 @@ def _jsonl(text, source: str):
             if not line.strip():
                 continue
             number += 1
-            fixed, bad = _repair(line)
-            problems = [f"undecodable bytes (read as cp1252); {UNICODE_HINT}"] if bad else []
+            fixed, bad = repair(line)
+            notes = [f"undecodable bytes (read as cp1252); {UNICODE_HINT}"] if bad else []
+            repeated: list = []
             try:
-                obj = json.loads(fixed)
+                obj = _json_object(fixed, repeated)
                 if not isinstance(obj, dict):
                     raise ValueError("not a JSON object")
-            except (json.JSONDecodeError, ValueError) as exc:
-                msg = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+            except ValueError as exc:
                 yield Row(number, {"pmrole_input": fixed.rstrip("\r\n")},
-                          problems + [f"the line is not a JSON object ({msg})"])
+                          [f"the line is not a JSON object ({exc})"], notes)
                 continue
-            yield Row(number, obj, problems)
+            if repeated:
+                earlier = json.dumps([{k: v} for k, v in repeated], ensure_ascii=False)
+                notes.append(f"key(s) {', '.join(sorted({repr(k) for k, _ in repeated}))} given more "
+                             f"than once; the last value was used, the earlier ones are kept here: {earlier}")
+            yield Row(number, obj, [], notes)
 
     return columns, rows()
 
