@@ -30,7 +30,8 @@ REALDATA = ROOT.parent / "shared" / "realdata" / "dev.jsonl"
 OUT = Path(__file__).resolve().parent
 
 from classifier import load_model  # noqa: E402
-from classifier.training.corpus import DEFAULT_CORPUS, load_examples  # noqa: E402
+from classifier.training.corpus import DEFAULT_CORPUS, load_examples, load_surroundings  # noqa: E402
+from classifier.training.fit import wrap  # noqa: E402
 from classifier.labels import SINGLE_ROLE  # noqa: E402
 from classifier.evaluation.metrics import report  # noqa: E402
 
@@ -74,6 +75,26 @@ def accuracy_section(model) -> dict:
         rep = report(truth, labels, [p.confidence for p in preds])
         rule = [title_rule(r["title"] if use_title else "", r["text"]) for r in rows]
         traits = [trait_rule(model, r["title"] if use_title else "", r["text"]) for r in rows]
+        hybrids = [i for i, r in enumerate(rows) if r["label"] == "hybrid"]
+        unflagged = [i for i, p in enumerate(preds) if not p.needs_review]
+        bank = load_surroundings(DEFAULT_CORPUS, "heldout")
+        wrapped = [model.classify(wrap(r["id"], r["text"], bank, 2, 5), r["title"] if use_title else None,
+                                  evidence=False).label for r in rows] if bank else labels
+        out[mode + "_review_and_hybrid"] = {
+            "project_manager_recall": sum(labels[i] == t == "project-manager" for i, t in enumerate(truth))
+            / max(1, truth.count("project-manager")),
+            "project_manager_right": sum(labels[i] == t == "project-manager" for i, t in enumerate(truth)),
+            "project_manager_n": truth.count("project-manager"),
+            "hybrids_labelled_hybrid": sum(labels[i] == "hybrid" for i in hybrids),
+            "hybrids_runner_up_and_flagged": sum(labels[i] != "hybrid" and preds[i].runner_up == "hybrid"
+                                                 and preds[i].needs_review for i in hybrids),
+            "hybrids": len(hybrids),
+            "unflagged_share": len(unflagged) / len(rows),
+            "unflagged_accuracy": sum(labels[i] == truth[i] for i in unflagged) / max(1, len(unflagged)),
+            "flagged_errors": sum(labels[i] != truth[i] and preds[i].needs_review for i in range(len(rows))),
+            "errors": sum(labels[i] != truth[i] for i in range(len(rows))),
+            "wrapped_label_changed": sum(a != b for a, b in zip(labels, wrapped)) / len(rows),
+        }
         out[mode] = {
             "pmrole": {"macro_f1": rep["macro_f1_single_role"], "accuracy": rep["accuracy"],
                        "ece": rep["calibration"]["ece"],
@@ -277,6 +298,19 @@ def markdown(results: dict) -> str:
         lines.append(f"| pmrole: expected calibration error | {acc['with_title']['pmrole']['ece']:.3f} | "
                      f"{acc['text_only']['pmrole']['ece']:.3f} |")
     f = results["faithfulness"]
+        lines += ["", "| real postings (dev): the label's details | with title | text only |", "|---|---|---|"]
+        t, x = acc.get("with_title_review_and_hybrid"), acc.get("text_only_review_and_hybrid")
+        if t and x:
+            rows_ = [
+                ("project-manager recall", lambda d: f"{d['project_manager_right']}/{d['project_manager_n']} = {d['project_manager_recall']:.2f}"),
+                ("hybrids labelled hybrid (or runner-up hybrid and flagged)",
+                 lambda d: f"{d['hybrids_labelled_hybrid']} ({d['hybrids_runner_up_and_flagged']}) of {d['hybrids']}"),
+                ("postings not flagged for review", lambda d: f"{d['unflagged_share']:.1%}"),
+                ("… of which right", lambda d: f"{d['unflagged_accuracy']:.1%}"),
+                ("errors flagged for review", lambda d: f"{d['flagged_errors']} of {d['errors']}"),
+                ("labels changed by 2–5 held-out surrounding passages", lambda d: f"{d['wrapped_label_changed']:.1%}"),
+            ]
+            lines += [f"| {name} | {f(t)} | {f(x)} |" for name, f in rows_]
     lines += ["", "| measurement | value |", "|---|---|",
               f"| comprehensiveness, top-10 keywords deleted ({f['source']}, n={f['postings']}) | {f['comprehensiveness_top10']:.3f} |",
               f"| comprehensiveness, 10 random words deleted | {f['comprehensiveness_random10']:.3f} |",

@@ -21,11 +21,12 @@ def trained_store(tmp_path_factory):
     """A store holding the model trained from the shipped corpus: the suite's one full training."""
     from classifier.language.traits import load_traits
     from classifier.model.store import save_version
-    from classifier.training.corpus import DEFAULT_CORPUS, load_examples
+    from classifier.training.corpus import DEFAULT_CORPUS, load_examples, load_surroundings
     from classifier.training.fit import train_model
 
     store = tmp_path_factory.mktemp("trained")
-    result = train_model(load_examples(DEFAULT_CORPUS), load_traits(DEFAULT_CORPUS / "traits.toml"))
+    result = train_model(load_examples(DEFAULT_CORPUS), load_traits(DEFAULT_CORPUS / "traits.toml"),
+                         surroundings=load_surroundings(DEFAULT_CORPUS))
     save_version(store, result.model, result.card)
     return store
 

@@ -102,7 +102,7 @@ def test_classify_model_of_another_format_version(run, shipped_model_copy):
     (shipped_model_copy / "card.json").write_text(json.dumps(card))
     result = run("classify", "--model", shipped_model_copy, EXAMPLES / "posting.txt")
     assert result.exit_code == EXIT_MODEL
-    assert "model format version 99, but this pmrole reads version 1" in result.stderr
+    assert "model format version 99, but this pmrole reads versions 1, 2" in result.stderr
 
 
 def test_usage_error_exit_code(run):

@@ -5,15 +5,15 @@ import json
 import numpy as np
 import pytest
 
-from classifier.training.corpus import DEFAULT_CORPUS, load_examples
+from classifier.training.corpus import DEFAULT_CORPUS, load_examples, load_surroundings
 from classifier.model.format import ARTIFACTS
 from classifier.model.store import load, resolve
 from classifier.model.store import save_version
 from classifier.language.traits import load_traits
 from classifier.language.features import language_for
 from classifier.labels import LABELS
-from classifier.training.fit import (DEFAULT_SETTINGS, _fit, _logits, _training_rows, analyze_all,
-                                 linear_model, train_model)
+from classifier.training.fit import (DEFAULT_SETTINGS, _fit, _logits, _training_rows, analyze_examples,
+                                    duty_features, fit_reader, fit_vocabulary, linear_model, train_model)
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def test_training_twice_gives_byte_identical_artifacts(corpus, tmp_path):
     examples, traits = corpus
     folders = []
     for i in range(2):
-        result = train_model(examples[::10], traits)
+        result = train_model(examples[::10], traits, surroundings=load_surroundings(DEFAULT_CORPUS)[::3])
         save_version(tmp_path / f"store{i}", result.model, result.card)
         folders.append(resolve(tmp_path / f"store{i}"))
     for name in ARTIFACTS:
@@ -41,15 +41,25 @@ def test_shipped_model_is_what_train_rebuilds_from_the_corpus(trained_store):
 
 
 def test_numpy_inference_equals_the_scikit_learn_pipeline(corpus):
-    """LinearModel.score (numpy, per posting) gives the logits of the fitted scikit-learn pipeline."""
+    """LinearModel.score (numpy, per posting, duty reader included) gives the logits of the fitted
+    scikit-learn pipeline on the features training kept."""
     examples, traits = corpus
     examples = examples[::3]
+    surroundings = load_surroundings(DEFAULT_CORPUS)
     lang = language_for(traits)
-    with_title, without = analyze_all(lang, examples)
-    y = np.array([LABELS.index(e.label) for e in examples])
     settings = DEFAULT_SETTINGS
-    vectorizer, clf = _fit(*_training_rows(range(len(examples)), with_title, without, y, examples), settings)
-    linear = linear_model(vectorizer, clf, 0.5, traits, settings)
+    featurized = analyze_examples(lang, examples, surroundings, settings)
+    vocabulary = fit_vocabulary([a.features for a in featurized.with_title + featurized.without], settings)
+    reader = fit_reader(examples, featurized.without, [lang.analyze(t) for t in surroundings], vocabulary,
+                        settings)
+    index = {t: i for i, t in enumerate(vocabulary)}
+    with_title = [duty_features(a, index, reader) for a in featurized.with_title]
+    without = [duty_features(a, index, reader) for a in featurized.without]
+    assert sum(map(len, without)) < sum(len(a.features) for a in featurized.without)  # it leaves some out
+    y = np.array([LABELS.index(e.label) for e in examples])
+    vectorizer, clf = _fit(*_training_rows(range(len(examples)), with_title, without, y, examples),
+                           settings, vocabulary)
+    linear = linear_model(vectorizer, clf, 0.5, traits, settings, reader)
     sample = examples[::10]
     ours = np.array([linear.score(lang.analyze(e.text, e.title)).logits for e in sample])
     theirs = _logits(vectorizer, clf, with_title[::10]) / 0.5

@@ -33,18 +33,14 @@ def test_serve_view_marks_the_longest_keyword_once_with_its_weight(model):
     assert plain == p.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#x27;")
 
 
-def test_serve_view_shows_duty_mix_when_present_and_not_otherwise(model):
-    p = model.classify("Own the roadmap. Run the project plan and the budget.", "Product Manager")
+def test_serve_view_shows_the_duty_mix_and_its_sentences(model):
+    p = model.classify("Own the roadmap and decide the features from customer interviews.\n"
+                       "Run the project plan, the schedule and the budget.", "Product Manager")
     result = p.to_dict()
-    assert "Duty mix" not in fragment(result, p.text, p.title)
-    mix = {"project": 0.5, "product": 0.3, "neither": 0.2,
-           "sentences": [{"text": "Run the project plan and the budget.", "role": "project", "weight": 0.8},
-                         "a sentence as a plain string"]}
-    html = fragment({**result, "duty_mix": mix}, p.text, p.title)
-    assert "Duty mix" in html and 'aria-label="duty mix: project 50% · product 30% · neither 20%"' in html
-    assert "Run the project plan and the budget." in html and "a sentence as a plain string" in html
-    odd = fragment({**result, "duty_mix": {"shares": {"project": 1}, "sentences": None}}, p.text, p.title)
-    assert "project 100%" in odd
-    nested = fragment({**result, "duty_mix": {"project": {"share": 0.75, "sentences": ["Run the plan."]},
-                                             "product": {"share": 0.25}}}, p.text, p.title)
-    assert "project 75% · product 25%" in nested and "Run the plan." in nested
+    mix = result["duty_mix"]
+    html = fragment(result, p.text, p.title)
+    legend = f"project {mix['project']:.0%} · product {mix['product']:.0%} · neither {mix['neither']:.0%}"
+    assert "Duty mix" in html and f'aria-label="duty mix: {legend}"' in html
+    for d in mix["sentences"]:
+        assert d["text"] in html
+    assert "Duty mix" not in fragment({**result, "duty_mix": None}, p.text, p.title)

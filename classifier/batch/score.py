@@ -16,7 +16,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..errors import InputError
-from ..explain.prediction import REVIEW_CONFIDENCE, REVIEW_MARGIN
 from ..reading.columns import choose_columns
 from ..reading.postings import MAX_TEXT_CHARS
 from ..reading.tables import Row, Table, duplicate_columns, open_table
@@ -71,6 +70,11 @@ def _classifier(model_dir: str):
     return _MODELS[model_dir]
 
 
+def _duty_cells(p) -> list[str]:
+    mix = p.duty_mix
+    return [f"{mix.project:.4f}", f"{mix.product:.4f}"] if mix is not None else ["", ""]
+
+
 def score_chunk(model_dir: str, items: list, options: dict) -> list[list[str] | None]:
     """Result cells (all but pmrole_error) for each (text, title), None where the item is None."""
     model = _classifier(model_dir)
@@ -85,7 +89,7 @@ def score_chunk(model_dir: str, items: list, options: dict) -> list[list[str] | 
         keywords = "; ".join(f"{k.term} {k.weight:+.2f}" for k in p.keywords)
         out.append([p.label, f"{p.confidence:.4f}", *(f"{p.probabilities[l]:.4f}" for l in model.labels),
                     p.runner_up, "true" if p.needs_review else "false", keywords,
-                    ",".join(t.name for t in p.traits), p.model])
+                    ",".join(t.name for t in p.traits), *_duty_cells(p), p.model])
     return out
 
 
@@ -114,7 +118,7 @@ class ScoreSummary:
 def score_file(input_path, output, *, model_path=None, text_column=None, title_column=None,
                fmt=None, delimiter=None, encoding=None, jobs: int | None = None,
                chunk_rows: int = CHUNK_ROWS, force: bool = False, top: int = KEYWORDS_IN_CELL,
-               review_confidence: float = REVIEW_CONFIDENCE, review_margin: float = REVIEW_MARGIN,
+               review_confidence: float | None = None, review_margin: float | None = None,
                progress: bool = False, log=None, model=None, name: str | None = None,
                out_fmt: str | None = None, summary: ScoreSummary | None = None) -> ScoreSummary:
     """Score every row of ``input_path`` into ``output``; structural problems raise InputError

@@ -22,7 +22,7 @@ def result_columns(labels) -> list[str]:
     return (["pmrole_label", "pmrole_confidence"]
             + [f"pmrole_p_{label.replace('-', '_')}" for label in labels]
             + ["pmrole_runner_up", "pmrole_needs_review", "pmrole_keywords", "pmrole_traits",
-               "pmrole_model", "pmrole_error"])
+               "pmrole_duty_project", "pmrole_duty_product", "pmrole_model", "pmrole_error"])
 
 
 def neutralise(cell: str) -> str:

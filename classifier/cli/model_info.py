@@ -24,7 +24,7 @@ def model_info_cli(path, as_json):
     \b
     Examples:
       pmrole model info
-      pmrole model info models/pmrole-f58e8f6cd6d2 --json
+      pmrole model info models/pmrole-9fa0f91c4c32 --json
     """
     from ..model.card import ModelCard, describe
     from ..model.store import load

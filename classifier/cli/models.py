@@ -43,7 +43,7 @@ def models_use_cli(version, store):
 
     \b
     Example:
-      pmrole models use pmrole-f58e8f6cd6d2
+      pmrole models use pmrole-9fa0f91c4c32
     """
     from ..model.store import DEFAULT_STORE, use
 

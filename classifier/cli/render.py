@@ -69,6 +69,14 @@ def render_prediction(prediction: Prediction, color: bool = False) -> str:
             lines.append(f"    {t.role.split('-')[0]:<8} {t.name} ×{len(t.spans)} — {t.idea} ({phrases})")
     else:
         lines.append("  role traits found: none")
+    mix = p.duty_mix
+    if mix is not None and (mix.project or mix.product or mix.neither):
+        left_out = f"; {mix.surrounding_units} surrounding units left out" if mix.surrounding_units else ""
+        lines.append(f"  duty mix: project {mix.project:.0%} · product {mix.product:.0%} · "
+                     f"neither {mix.neither:.0%}{left_out}")
+        for d in mix.sentences:
+            if d.share != "neither":
+                lines.append(f"    {d.share:<8} " + textwrap.shorten(d.text, width=86, placeholder=" …"))
     for note in p.notes:
         lines.append(f"  note: {note}")
     if p.evidence:

@@ -8,7 +8,6 @@ import click
 
 from ..batch.score import KEYWORDS_IN_CELL
 from ..errors import EXIT_ROW_ERRORS
-from ..explain.prediction import REVIEW_CONFIDENCE, REVIEW_MARGIN
 from .options import model_option, reports_errors, text_column_option, title_column_option
 
 
@@ -24,11 +23,11 @@ from .options import model_option, reports_errors, text_column_option, title_col
 @click.option("--encoding", metavar="NAME", help="Input encoding (default: detected; e.g. cp1252).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
               help="Worker processes (default: all cores).")
-@click.option("--review-below", "review_confidence", type=click.FloatRange(0, 1),
-              default=REVIEW_CONFIDENCE, show_default=True,
-              help="Mark pmrole_needs_review when confidence is below this...")
-@click.option("--review-margin", "review_margin", type=click.FloatRange(0, 1), default=REVIEW_MARGIN,
-              show_default=True, help="...or when the runner-up is closer than this.")
+@click.option("--review-below", "review_confidence", type=click.FloatRange(0, 1), default=None,
+              help="Mark pmrole_needs_review when confidence is below this (default: the model's "
+                   "rule, chosen on its cross-validation, which model info shows)...")
+@click.option("--review-margin", "review_margin", type=click.FloatRange(0, 1), default=None,
+              help="...or when the runner-up is closer than this (default: the model's rule).")
 @click.option("--top", default=KEYWORDS_IN_CELL, show_default=True, type=click.IntRange(1, 50),
               help="Keywords per row in pmrole_keywords.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..language.features import TITLE_PREFIX, Analysis, Language
 from ..model.linear import LinearModel, Scores
+from .duty_mix import duty_mix
 from .prediction import (DEFAULT_TOP, REVIEW_CONFIDENCE, REVIEW_MARGIN, Evidence, Keyword,
                          Prediction, TraitHit)
 
@@ -71,9 +72,12 @@ def evidence(language: Language, text: str, scores: Scores, weights: np.ndarray,
 
 
 def predict(model: LinearModel, language: Language, text: str, title: str = "", *, top: int = DEFAULT_TOP,
-            with_evidence: bool = True, source: str = "", review_confidence: float = REVIEW_CONFIDENCE,
-            review_margin: float = REVIEW_MARGIN, notes: tuple[str, ...] = ()) -> Prediction:
-    """Classify one posting and explain the decision."""
+            with_evidence: bool = True, source: str = "", review_confidence: float | None = None,
+            review_margin: float | None = None, notes: tuple[str, ...] = ()) -> Prediction:
+    """Classify one posting and explain the decision.
+
+    The review rule is the model's own (chosen on its cross-validation when it was trained) unless
+    ``review_confidence`` or ``review_margin`` is given."""
     analysis = language.analyze(text, title or "")
     scores = model.score(analysis)
     p = scores.probabilities
@@ -83,14 +87,26 @@ def predict(model: LinearModel, language: Language, text: str, title: str = "", 
     listed = keywords(model, language, scores, weights, top)
     rest = float(weights.sum()) - sum(k.weight for k in listed)
     probabilities = {label: float(p[i]) for i, label in enumerate(model.labels)}
-    needs_review = bool(p[a] < review_confidence or p[a] - p[b] < review_margin)
+    confidence_rule, margin_rule = review_rule(model)
+    confidence_rule = confidence_rule if review_confidence is None else review_confidence
+    margin_rule = margin_rule if review_margin is None else review_margin
+    needs_review = bool(p[a] < confidence_rule or p[a] - p[b] < margin_rule)
     return Prediction(
         label=model.labels[a], probabilities=probabilities, runner_up=model.labels[b],
         needs_review=needs_review, keywords=tuple(listed), bias=bias, rest=rest,
         traits=tuple(traits_found(model, analysis, text)),
         evidence=tuple(evidence(language, text, scores, weights) if with_evidence else ()),
         model=model.id, text=text, title=title or "", source=source, notes=notes,
+        duty_mix=duty_mix(model, scores, text),
     )
+
+
+def review_rule(model: LinearModel) -> tuple[float, float]:
+    """The model's review rule: (confidence under which, margin under which, a posting is flagged).
+    Models trained before the rule was chosen by cross-validation keep the old fixed rule."""
+    settings = model.settings
+    return (float(settings.get("review_confidence", REVIEW_CONFIDENCE)),
+            float(settings.get("review_margin", REVIEW_MARGIN)))
 
 
 def display_term(term: str) -> str:

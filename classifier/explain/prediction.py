@@ -68,6 +68,39 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class DutyUnit:
+    """A duty sentence or bullet, the share it counts towards, and its weight (log-odds)."""
+
+    share: str   # "project" | "product" | "neither"
+    text: str
+    start: int
+    end: int
+    weight: float
+
+    def to_dict(self) -> dict:
+        return {"share": self.share, "text": self.text, "start": self.start, "end": self.end,
+                "weight": round(self.weight, 4)}
+
+
+@dataclass(frozen=True)
+class DutyMix:
+    """Shares of the posting's duty weight that are project delivery, product, and neither
+    (summing to 1, or all 0 when no duty carries weight), with the sentences behind each share
+    and how many units were read as surroundings and left out."""
+
+    project: float
+    product: float
+    neither: float
+    sentences: tuple[DutyUnit, ...] = ()
+    surrounding_units: int = 0
+
+    def to_dict(self) -> dict:
+        return {"project": round(self.project, 4), "product": round(self.product, 4),
+                "neither": round(self.neither, 4), "sentences": [d.to_dict() for d in self.sentences],
+                "surrounding_units": self.surrounding_units}
+
+
+@dataclass(frozen=True)
 class Prediction:
     """The label of one posting, how sure the model is, and why.
 
@@ -91,6 +124,7 @@ class Prediction:
     title: str = ""
     source: str = ""
     notes: tuple[str, ...] = field(default=())
+    duty_mix: DutyMix | None = None
 
     @property
     def confidence(self) -> float:
@@ -123,4 +157,5 @@ class Prediction:
             "evidence": [e.to_dict() for e in self.evidence],
             "model": self.model,
             "notes": list(self.notes),
+            "duty_mix": self.duty_mix.to_dict() if self.duty_mix is not None else None,
         }

@@ -103,49 +103,30 @@ def _bar(percent: float, cls: str) -> str:
 
 
 def _duty_mix(mix: dict) -> str:
-    """Shares of duty weight (project / product / neither) and the sentences behind them.
-
-    Read leniently: shares as numbers at the top, under "shares", or as {"share": n} per part;
-    sentences under "sentences" at the top or per part."""
-    def number(v):
-        return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-    shares, sentences = {}, []
-    for key, value in mix.items():
-        if number(value):
-            shares[key] = float(value)
-        elif key == "shares" and isinstance(value, dict):
-            shares.update({k: float(v) for k, v in value.items() if number(v)})
-        elif isinstance(value, dict):
-            if number(value.get("share")):
-                shares[key] = float(value["share"])
-            if isinstance(value.get("sentences"), list):
-                sentences += [(key, s) for s in value["sentences"]]
-    if isinstance(mix.get("sentences"), list):
-        sentences += [("", s) for s in mix["sentences"]]
+    """Shares of duty weight (project / product / neither) and the sentences behind them."""
+    shares = {k: float(mix.get(k) or 0.0) for k in ("project", "product", "neither")}
     parts = ['<h3>Duty mix</h3>']
-    if shares:
-        total = sum(v for v in shares.values() if v > 0) or 1.0
+    if sum(shares.values()) > 0:
         segments, x = [], 0.0
         for k, v in shares.items():
-            width = max(v, 0) / total * 100
-            segments.append(f'<rect x="{x:.2f}" width="{width:.2f}" height="10" '
-                            f'class="pm-mix-{escape(_slug(k))}"/>')
-            x += width
-        legend = " · ".join(f"{escape(k)} {max(v, 0) / total:.0%}" for k, v in shares.items())
+            segments.append(f'<rect x="{x:.2f}" width="{v * 100:.2f}" height="10" class="pm-mix-{k}"/>')
+            x += v * 100
+        legend = " · ".join(f"{k} {v:.0%}" for k, v in shares.items())
         parts.append(f'<svg class="pm-mix" viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
                      f'aria-label="duty mix: {legend}">{"".join(segments)}</svg>'
                      f'<p class="pm-mix-legend">{legend}</p>')
+    else:
+        parts.append('<p class="pm-mix-legend">no duty carries weight</p>')
+    left_out = mix.get("surrounding_units") or 0
+    if left_out:
+        parts.append(f'<p class="pm-mix-legend">{int(left_out)} units read as surroundings '
+                     '(company, benefits, pay, equal opportunity, application) were left out</p>')
+    sentences = [d for d in mix.get("sentences") or () if isinstance(d, dict)]
     if sentences:
         parts.append('<ul class="pm-mix-sentences">')
-        for part, s in sentences[:20]:
-            if isinstance(s, dict):
-                tag = part or next((s[k] for k in ("role", "kind", "label", "duty") if isinstance(s.get(k), str)), "")
-                parts.append(f'<li><span class="pm-field">{escape(str(tag))}</span> '
-                             f'{escape(str(s.get("text", "")))}</li>')
-            else:
-                tag = f'<span class="pm-field">{escape(part)}</span> ' if part else ""
-                parts.append(f"<li>{tag}{escape(str(s))}</li>")
+        for d in sentences:
+            parts.append(f'<li><span class="pm-field">{escape(str(d.get("share", "")))}</span> '
+                         f'{escape(str(d.get("text", "")))}</li>')
         parts.append("</ul>")
     return "".join(parts)
 

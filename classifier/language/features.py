@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ModelError
+from ..reading.duties import units as posting_units
 from .sentences import sentence_pipeline, sentence_spans
 from .traits import Trait
 
@@ -38,11 +39,13 @@ def block_of(term: str) -> int:
 
 @dataclass
 class Analysis:
-    """A posting's features, each with where it came from (field, start, end), and its trait hits."""
+    """A posting's features, each with where it came from (field, start, end), its trait hits,
+    and the character spans of its text's units (lines and sentences, for the duty reader)."""
 
     features: list[str] = field(default_factory=list)
     spans: list[tuple[str, int, int]] = field(default_factory=list)
     trait_hits: list[tuple[str, str, int, int]] = field(default_factory=list)
+    units: list[tuple[int, int]] = field(default_factory=list)
 
 
 class Language:
@@ -116,7 +119,7 @@ class Language:
 
     def analyze(self, text: str, title: str = "") -> Analysis:
         """Features of a posting: lemma 1-2 grams of the text, of the title, and trait matches."""
-        out = Analysis()
+        out = Analysis(units=posting_units(text))
         words, starts, ends = self._scan(text, "text", "", out, phrases=True)
         if title:
             self._scan(title, "title", TITLE_PREFIX, out, phrases=False)

@@ -74,6 +74,16 @@ def describe(card: ModelCard) -> str:
     if card.dev:
         lines.append(_metrics_line(f"{card.dev['file']}", card.dev["with_title"]))
         lines.append(_metrics_line(f"{card.dev['file']}, no title", card.dev["text_only"]))
+    review = card.cross_validation.get("review")
+    if "review_confidence" in card.settings:
+        rule = f"  review rule: needs_review when p(label) < {card.settings['review_confidence']}"
+        if review:
+            rule += (f" (the lowest threshold whose unflagged cross-validated postings are "
+                     f"≥ {review['target_accuracy']:.0%} right)")
+        lines.append(rule)
+    if "wrapped_label_changed" in card.cross_validation:
+        lines.append(f"  surrounding passages: labels changed by wrapping held-out postings in 2–5 "
+                     f"passages, cross-validated: {card.cross_validation['wrapped_label_changed']:.1%}")
     lines.append("artifacts (sha256):")
     lines += [f"  {name}  {digest}" for name, digest in sorted(card.artifacts.items())]
     return "\n".join(lines)

@@ -6,11 +6,12 @@ sparse matrices and by :meth:`LinearModel.score` on one posting, so the two cann
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..language.features import BLOCKS, Analysis, block_of
+from .reader import surrounding_features
 
 @dataclass
 class Scores:
@@ -19,8 +20,10 @@ class Scores:
     indices: np.ndarray
     values: np.ndarray
     logits: np.ndarray
-    term_ids: list[int]                      # vocabulary index of each analysed feature, -1 if unknown
+    term_ids: list[int]                      # vocabulary index of each feature used, -1 if unknown or left out
     feature_spans: list[tuple[str, int, int]]
+    units: list[tuple[int, int]] = field(default_factory=list)  # the text's units (duty reader)
+    surrounding: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # per unit
 
     @property
     def probabilities(self) -> np.ndarray:
@@ -63,7 +66,7 @@ class LinearModel:
     """
 
     def __init__(self, *, labels, vocabulary, idf, coef, intercept, temperature, traits,
-                 settings=None, card=None, path=None):
+                 settings=None, card=None, path=None, reader_coef=None, reader_intercept=0.0):
         self.labels = tuple(labels)
         self.vocabulary = list(vocabulary)
         self.index = {term: i for i, term in enumerate(self.vocabulary)}
@@ -75,6 +78,9 @@ class LinearModel:
         self.settings = dict(settings or {})
         self.card = dict(card or {})
         self.path = path
+        # The duty reader (model/reader.py); a model without one reads the whole text.
+        self.reader_coef = None if reader_coef is None else np.asarray(reader_coef, dtype=np.float64)
+        self.reader_intercept = float(reader_intercept)
         self.blocks = np.array([block_of(t) for t in self.vocabulary], dtype=np.int64)
         self.block_weights = block_weights(self.settings)
 
@@ -84,12 +90,28 @@ class LinearModel:
 
     def score(self, analysis: Analysis) -> Scores:
         """The same numbers as training's scikit-learn pipeline, for one posting."""
-        get = self.index.get
-        term_ids = [get(term, -1) for term in analysis.features]
-        ids = np.fromiter(term_ids, dtype=np.int64, count=len(term_ids))
-        indices, counts = np.unique(ids[ids >= 0], return_counts=True)
+        ids, surrounding = self.feature_ids(analysis)
+        used = ids[ids >= 0]
+        indices, counts = np.unique(used, return_counts=True)
         values = (1.0 + np.log(counts)) * self.idf[indices]
         values = block_normalise(values, self.blocks[indices], np.zeros(len(indices), dtype=np.int64),
                                  1, self.block_weights)
         logits = (self.coef[:, indices] @ values + self.intercept) / self.temperature
-        return Scores(indices, values, logits, term_ids, analysis.spans)
+        return Scores(indices, values, logits, ids.tolist(), analysis.spans, analysis.units, surrounding)
+
+    def feature_ids(self, analysis: Analysis) -> tuple[np.ndarray, np.ndarray]:
+        """The vocabulary index of each feature the label is decided on (-1: unknown, or in a unit
+        the duty reader reads as surroundings), and which units it read so."""
+        get = self.index.get
+        ids = np.fromiter((get(term, -1) for term in analysis.features), dtype=np.int64,
+                          count=len(analysis.features))
+        if self.reader_coef is None or not analysis.units:
+            return ids, np.zeros(len(analysis.units), dtype=bool)
+        spans = analysis.spans
+        is_text = np.fromiter((s[0] == "text" for s in spans), dtype=bool, count=len(spans))
+        starts = np.fromiter((s[1] for s in spans), dtype=np.int64, count=len(spans))
+        unit_starts = np.fromiter((u[0] for u in analysis.units), dtype=np.int64, count=len(analysis.units))
+        drop, surrounding, _ = surrounding_features(ids, is_text, starts, unit_starts,
+                                                    self.reader_coef, self.reader_intercept)
+        ids[drop] = -1
+        return ids, surrounding

@@ -216,3 +216,25 @@ def check(corpus: str | Path = DEFAULT_CORPUS) -> CheckReport:
         _table("length (words)", Counter(length_bucket(n) for n in lengths)),
     ])
     return CheckReport(problems, warnings, summary)
+
+
+SURROUNDINGS = "surroundings"  # corpus/surroundings/: team-written passages that surround duties
+
+
+def load_surroundings(corpus: str | Path = DEFAULT_CORPUS, name: str = "train") -> list[str]:
+    """The texts of one bank of surrounding passages (company, benefits, pay, equal-opportunity,
+    application and legal text): ``train`` teaches the duty reader and wraps training copies;
+    ``heldout`` is never read by training, only by the tests and benchmarks of invariance.
+    A corpus without the folder has no bank (an empty list)."""
+    path = Path(corpus) / SURROUNDINGS / f"{name}.jsonl"
+    if not path.exists():
+        return []
+    texts = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            texts.append(str(json.loads(line)["text"]))
+        except (json.JSONDecodeError, KeyError, TypeError):
+            raise InputError(f"{path}:{n}: not a JSON object with a \"text\"; fix or remove the line.") from None
+    return texts

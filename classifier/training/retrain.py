@@ -22,7 +22,8 @@ from ..language.traits import load_traits
 from ..model.card import ModelCard
 from ..model.store import CURRENT, DEFAULT_STORE
 from ..reading.labelled import LabelledRow, read_labelled, suggest_label
-from .corpus import DEFAULT_CORPUS, TOO_SHORT_WORDS, Example, load_examples, near_duplicates, words
+from .corpus import (DEFAULT_CORPUS, TOO_SHORT_WORDS, Example, load_examples, load_surroundings,
+                     near_duplicates, words)
 
 MARGIN = 0.02  # the cross-validated macro-F1 a new model may lose before it is refused
 
@@ -140,7 +141,7 @@ def train_and_save(corpus_dir=None, add=(), output=None, *, force=False, strict=
         clean_temporary(store)
     current = _current(store, say)
     examples = corpus + validation.accepted
-    result = train_model(examples, traits, progress=say)
+    result = train_model(examples, traits, progress=say, surroundings=load_surroundings(corpus_path))
     n_corpus = len(corpus)
     new_corpus_f1 = _single_role_f1(corpus, result.cv_predictions[:n_corpus])
     result.card["cv_macro_f1_corpus_only"] = new_corpus_f1
