@@ -34,6 +34,11 @@ class Evaluation:
             if row["accuracy"] is not None:
                 lines.append(f"  threshold {row['threshold']:.2f}: auto-accept {row['coverage']:6.1%}, "
                              f"accuracy {row['accuracy']:.3f}")
+        if m.get("duty_mix_by_label"):
+            lines.append("\nduty mix by true label (mean shares: project / product / neither):")
+            for label, mix in m["duty_mix_by_label"].items():
+                lines.append(f"  {label:<16} {mix['project']:.2f} / {mix['product']:.2f} / {mix['neither']:.2f}"
+                             f"  (n {mix['n']})")
         lines.append(f"\nmisclassified: {len(self.misclassified)}")
         for item in self.misclassified[:25]:
             lines.append(f"  {item['where']}: {item['label']} → {item['predicted']} ({item['confidence']:.2f}) "
@@ -53,10 +58,28 @@ def evaluate(model, rows: list[LabelledRow], source: str, with_title: bool = Tru
     metrics = report([r.label for r in rows], [p.label for p in predictions],
                      [p.confidence for p in predictions])
     wrong = [{"where": r.where, "title": r.title, "label": r.label, "predicted": p.label,
-              "confidence": p.confidence,
+              "confidence": p.confidence, "needs_review": p.needs_review,
+              "duty_mix": _shares(p),
               "keywords": [f"{display_term(k.term)} {k.weight:+.2f}" for k in p.keywords[:8]]}
              for r, p in zip(rows, predictions) if p.label != r.label]
+    metrics["duty_mix_by_label"] = _mix_by_label(rows, predictions)
     return Evaluation(source, model.id, with_title, metrics, wrong)
+
+
+def _shares(p) -> dict:
+    mix = p.duty_mix
+    return {k: round(getattr(mix, k), 4) for k in ("project", "product", "neither")} if mix else {}
+
+
+def _mix_by_label(rows, predictions) -> dict:
+    """The mean duty mix of the postings of each true label (how the duties read, by label)."""
+    out = {}
+    for label in LABELS:
+        mixes = [_shares(p) for r, p in zip(rows, predictions) if r.label == label and p.duty_mix]
+        if mixes:
+            out[label] = {k: round(sum(m[k] for m in mixes) / len(mixes), 4)
+                          for k in ("project", "product", "neither")} | {"n": len(mixes)}
+    return out
 
 
 def evaluate_file(path: str, model=None, *, with_title=True, text_column=None, title_column=None,

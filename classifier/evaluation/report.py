@@ -55,6 +55,10 @@ def _coverage_svg(rows: list[dict]) -> str:
             'transform="rotate(-90 12 150)" text-anchor="middle">accuracy</text></svg>')
 
 
+def _mix_text(mix: dict | None) -> str:
+    return f"{mix['project']:.2f} / {mix['product']:.2f} / {mix['neither']:.2f}" if mix else ""
+
+
 def html_report(evaluation: Evaluation) -> str:
     m, e = evaluation.metrics, html.escape
     labels = m["labels"]
@@ -68,8 +72,12 @@ def html_report(evaluation: Evaluation) -> str:
         for l, row in zip(labels, m["confusion"]))
     wrong = "".join(
         f"<tr><td>{e(w['where'])}</td><td>{e(w['title'])}</td><td>{w['label']}</td><td>{w['predicted']}</td>"
-        f"<td>{w['confidence']:.2f}</td><td>{e(', '.join(w['keywords']))}</td></tr>"
+        f"<td>{w['confidence']:.2f}</td><td>{_mix_text(w.get('duty_mix'))}</td>"
+        f"<td>{e(', '.join(w['keywords']))}</td></tr>"
         for w in evaluation.misclassified)
+    mix_rows = "".join(
+        f"<tr><td>{l}</td><td>{v['project']:.2f}</td><td>{v['product']:.2f}</td><td>{v['neither']:.2f}</td>"
+        f"<td>{v['n']}</td></tr>" for l, v in m.get("duty_mix_by_label", {}).items())
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>pmrole evaluation: {e(evaluation.source)}</title>
 <style>body{{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}}
@@ -91,8 +99,11 @@ macro-F1 (all four) {m['macro_f1_all']:.3f} · single-role postings called hybri
 each bar); dashed: perfect calibration</p></div>
 <div><h2>Coverage</h2>{_coverage_svg(m['coverage'])}
 <p class="small">accuracy of the postings auto-accepted when those under a confidence threshold go to review</p></div></div>
+<h2>Duty mix by true label</h2><p class="small">mean share of each posting's duty weight that is project
+delivery, product, and neither (hybrids should show both)</p>
+<table><tr><th>true label</th><th>project</th><th>product</th><th>neither</th><th>postings</th></tr>{mix_rows}</table>
 <h2>Misclassified ({len(evaluation.misclassified)})</h2>
-<table class="wrong"><tr><th>where</th><th>title</th><th>label</th><th>predicted</th><th>confidence</th><th>keywords</th></tr>
+<table class="wrong"><tr><th>where</th><th>title</th><th>label</th><th>predicted</th><th>confidence</th><th>duty mix (project / product / neither)</th><th>keywords</th></tr>
 {wrong}</table></body></html>
 """
 
