@@ -24,7 +24,9 @@ SENTENCES_PER_SHARE = 3
 SENTENCE_MIN_WORDS = 4  # headings count in the shares but are not shown as the sentences behind them
 
 
-def duty_mix(model: LinearModel, scores: Scores, text: str) -> DutyMix:
+def duty_mix(model: LinearModel, scores: Scores, text: str, with_sentences: bool = True) -> DutyMix:
+    """The posting's duty mix; ``with_sentences=False`` leaves out the sentences (batch scoring
+    shows only the shares)."""
     units = scores.units
     surrounding = int(scores.surrounding.sum()) if len(scores.surrounding) else 0
     if not units or not len(scores.indices):
@@ -32,14 +34,10 @@ def duty_mix(model: LinearModel, scores: Scores, text: str) -> DutyMix:
     P, Q, O = (LABELS.index(x) for x in ("project-manager", "product-manager", "other"))
     j = scores.indices
     towards = scores.values * (model.coef[[P, Q]][:, j] - model.coef[O, j]) / model.temperature  # (2, k)
-    spans = scores.feature_spans
     ids = np.asarray(scores.term_ids, dtype=np.int64)
-    is_text = np.fromiter((s[0] == "text" for s in spans), dtype=bool, count=len(spans))
-    starts = np.fromiter((s[1] for s in spans), dtype=np.int64, count=len(spans))
-    used = (ids >= 0) & is_text
-    ids, starts = ids[used], starts[used]
-    unit_starts = np.fromiter((u[0] for u in units), dtype=np.int64, count=len(units))
-    unit = np.searchsorted(unit_starts, starts, side="right") - 1
+    unit = scores.feature_units
+    used = (ids >= 0) & (unit >= 0)
+    ids, unit = ids[used], unit[used]
     position = np.searchsorted(j, ids)  # scores.indices is sorted (np.unique)
     occurrences = np.bincount(position, minlength=len(j))
     share = towards[:, position] / occurrences[position]
@@ -52,7 +50,7 @@ def duty_mix(model: LinearModel, scores: Scores, text: str) -> DutyMix:
         return DutyMix(0.0, 0.0, 0.0, (), surrounding)
     shares = [float(weight[kind == k].sum()) / total for k in range(3)]
     chosen = []
-    for k in range(3):
+    for k in range(3 if with_sentences else 0):
         members = [u for u in np.flatnonzero((kind == k) & (weight > 0))
                    if len(text[units[u][0]:units[u][1]].split()) >= SENTENCE_MIN_WORDS]
         members = np.array(members, dtype=np.int64)

@@ -97,7 +97,7 @@ def predict(model: LinearModel, language: Language, text: str, title: str = "", 
         traits=tuple(traits_found(model, analysis, text)),
         evidence=tuple(evidence(language, text, scores, weights) if with_evidence else ()),
         model=model.id, text=text, title=title or "", source=source, notes=notes,
-        duty_mix=duty_mix(model, scores, text),
+        duty_mix=duty_mix(model, scores, text, with_sentences=with_evidence),
     )
 
 

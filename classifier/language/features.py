@@ -46,6 +46,7 @@ class Analysis:
     spans: list[tuple[str, int, int]] = field(default_factory=list)
     trait_hits: list[tuple[str, str, int, int]] = field(default_factory=list)
     units: list[tuple[int, int]] = field(default_factory=list)
+    text_starts: list[int] = field(default_factory=list)  # start of each text n-gram (the first ones)
 
 
 class Language:
@@ -86,6 +87,7 @@ class Language:
         """
         get, stop, phrase_words = self._table.get, self._stop, self._phrase_words
         features, spans = out.features, out.spans
+        starts_out = out.text_starts if field_name == "text" else None
         lowered = text.lower()
         same = len(lowered) == len(text)  # the usual case: offsets survive lower-casing
         words, starts, ends, gap = [], [], [], False
@@ -111,9 +113,13 @@ class Language:
             if len(lemma) > 1:
                 features.append(prefix + lemma)
                 spans.append((field_name, start, end))
+                if starts_out is not None:
+                    starts_out.append(start)
             if prev_lemma is not None:
                 features.append(f"{prefix}{prev_lemma} {lemma}")
                 spans.append((field_name, prev_start, end))
+                if starts_out is not None:
+                    starts_out.append(prev_start)
             prev_lemma, prev_start = lemma, start
         return words, starts, ends
 

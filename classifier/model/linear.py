@@ -24,6 +24,7 @@ class Scores:
     feature_spans: list[tuple[str, int, int]]
     units: list[tuple[int, int]] = field(default_factory=list)  # the text's units (duty reader)
     surrounding: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # per unit
+    feature_units: np.ndarray | None = None  # the unit of each feature, -1 outside the text's units
 
     @property
     def probabilities(self) -> np.ndarray:
@@ -90,28 +91,30 @@ class LinearModel:
 
     def score(self, analysis: Analysis) -> Scores:
         """The same numbers as training's scikit-learn pipeline, for one posting."""
-        ids, surrounding = self.feature_ids(analysis)
+        ids, surrounding, units = self.feature_ids(analysis)
         used = ids[ids >= 0]
         indices, counts = np.unique(used, return_counts=True)
         values = (1.0 + np.log(counts)) * self.idf[indices]
         values = block_normalise(values, self.blocks[indices], np.zeros(len(indices), dtype=np.int64),
                                  1, self.block_weights)
         logits = (self.coef[:, indices] @ values + self.intercept) / self.temperature
-        return Scores(indices, values, logits, ids.tolist(), analysis.spans, analysis.units, surrounding)
+        return Scores(indices, values, logits, ids.tolist(), analysis.spans, analysis.units, surrounding,
+                      units)
 
-    def feature_ids(self, analysis: Analysis) -> tuple[np.ndarray, np.ndarray]:
+    def feature_ids(self, analysis: Analysis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The vocabulary index of each feature the label is decided on (-1: unknown, or in a unit
-        the duty reader reads as surroundings), and which units it read so."""
+        the duty reader reads as surroundings), which units it read so, and each feature's unit."""
         get = self.index.get
         ids = np.fromiter((get(term, -1) for term in analysis.features), dtype=np.int64,
                           count=len(analysis.features))
+        text_starts = np.array(analysis.text_starts, dtype=np.int64)
+        unit_starts = np.array([u[0] for u in analysis.units], dtype=np.int64)
         if self.reader_coef is None or not analysis.units:
-            return ids, np.zeros(len(analysis.units), dtype=bool)
-        spans = analysis.spans
-        is_text = np.fromiter((s[0] == "text" for s in spans), dtype=bool, count=len(spans))
-        starts = np.fromiter((s[1] for s in spans), dtype=np.int64, count=len(spans))
-        unit_starts = np.fromiter((u[0] for u in analysis.units), dtype=np.int64, count=len(analysis.units))
-        drop, surrounding, _ = surrounding_features(ids, is_text, starts, unit_starts,
-                                                    self.reader_coef, self.reader_intercept)
+            units = np.full(len(ids), -1, dtype=np.int64)
+            if len(unit_starts):
+                units[:len(text_starts)] = np.searchsorted(unit_starts, text_starts, side="right") - 1
+            return ids, np.zeros(len(analysis.units), dtype=bool), units
+        drop, surrounding, units = surrounding_features(ids, text_starts, unit_starts,
+                                                        self.reader_coef, self.reader_intercept)
         ids[drop] = -1
-        return ids, surrounding
+        return ids, surrounding, units

@@ -36,15 +36,18 @@ def unit_scores(ids: np.ndarray, units: np.ndarray, n_units: int, weights: np.nd
     return scores
 
 
-def surrounding_features(ids: np.ndarray, is_text: np.ndarray, starts: np.ndarray,
-                         unit_starts: np.ndarray, weights: np.ndarray, intercept: float
+def surrounding_features(ids: np.ndarray, text_starts: np.ndarray, unit_starts: np.ndarray,
+                         weights: np.ndarray, intercept: float
                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Which features to leave out: (per-feature mask, per-unit surrounding flag, unit of each
-    feature, -1 for title features). Nothing is left out when too little would remain."""
-    units = np.where(is_text, unit_of(starts, unit_starts), -1)
+    feature). The first ``len(text_starts)`` features are the text's n-grams, starting there;
+    the others (title n-grams, trait matches) belong to no unit (-1) and are never left out.
+    Nothing is left out when too little would remain."""
+    units = np.full(len(ids), -1, dtype=np.int64)
+    units[:len(text_starts)] = unit_of(text_starts, unit_starts)
     surrounding = unit_scores(ids, units, len(unit_starts), weights, intercept) > 0
     drop = (units >= 0) & surrounding[np.maximum(units, 0)]
-    if int(((ids >= 0) & is_text & ~drop).sum()) < MIN_KEPT_FEATURES:
+    if int(((ids >= 0) & (units >= 0) & ~drop).sum()) < MIN_KEPT_FEATURES:
         drop[:] = False
         surrounding[:] = False
     return drop, surrounding, units

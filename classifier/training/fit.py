@@ -126,12 +126,11 @@ def duty_features(analysis: Analysis, index: dict[str, int], reader: tuple[np.nd
     (the same decision :meth:`LinearModel.feature_ids` makes at prediction)."""
     if reader is None or not analysis.units:
         return analysis.features
-    spans = analysis.spans
-    ids = np.fromiter((index.get(t, -1) for t in analysis.features), dtype=np.int64, count=len(spans))
-    is_text = np.fromiter((s[0] == "text" for s in spans), dtype=bool, count=len(spans))
-    starts = np.fromiter((s[1] for s in spans), dtype=np.int64, count=len(spans))
-    unit_starts = np.fromiter((u[0] for u in analysis.units), dtype=np.int64, count=len(analysis.units))
-    drop, _, _ = surrounding_features(ids, is_text, starts, unit_starts, *reader)
+    ids = np.fromiter((index.get(t, -1) for t in analysis.features), dtype=np.int64,
+                      count=len(analysis.features))
+    text_starts = np.array(analysis.text_starts, dtype=np.int64)
+    unit_starts = np.array([u[0] for u in analysis.units], dtype=np.int64)
+    drop, _, _ = surrounding_features(ids, text_starts, unit_starts, *reader)
     return [t for t, d in zip(analysis.features, drop) if not d]
 
 
