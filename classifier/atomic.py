@@ -81,6 +81,13 @@ def check_writable(target: Path, option: str, force: bool, input_path=None) -> N
         raise InputError(f"{target}: the folder {parent} does not exist; create it first.")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise InputError(f"{target}: the folder {parent} is not writable; choose another {option}.")
+    try:  # permissions are not the whole story (root, read-only mounts, /proc): try it
+        fd, probe = temporary_beside(target)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write in {parent} ({exc.strerror}); choose another "
+                         f"{option}.") from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 def _alive(pid: int) -> bool:
