@@ -129,7 +129,15 @@ def score_file(input_path, output, *, model_path=None, text_column=None, title_c
     input's). ``model``, an already loaded classifier, is used in-process instead of loading
     ``model_path`` in workers. ``summary`` is filled as rows are written."""
     from ..model.store import load
+    from ..reading.parquet import is_parquet
 
+    if is_parquet(input_path) or is_parquet(output):  # typed columns, read by record batches
+        from .parquet import score_parquet
+
+        return score_parquet(input_path, output, model_path=model_path, text_column=text_column,
+                             title_column=title_column, jobs=jobs, chunk_rows=chunk_rows, force=force,
+                             top=top, review_confidence=review_confidence,
+                             review_margin=review_margin, log=log, model=model, summary=summary)
     say = log or (lambda msg: None)
     check_output(input_path, output, force)
     linear = model.linear if model is not None else load(model_path)  # a broken model fails here

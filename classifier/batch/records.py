@@ -1,0 +1,119 @@
+"""Scoring records that arrive as columns (Parquet record batches, DataFrame partitions).
+
+The rows go through the very ``prepare`` and ``score_chunk`` that ``pmrole score`` uses, so every
+result is the value ``pmrole score`` writes as text, here typed: probabilities and duty shares
+as floats, the review flag as a boolean, the rest as strings, and null where a row was not
+scored (or, for ``pmrole_error``, had nothing to report). :func:`as_cell` turns a typed value
+back into the CSV text, which is how the two are compared.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from ..reading.tables import Row
+from .score import _scored, prepare
+from .writer import result_columns
+
+FLOAT, BOOL, STRING = "float", "bool", "string"
+
+
+def result_types(labels) -> dict[str, str]:
+    """Each result column's type, in output order."""
+    types = {}
+    for name in result_columns(labels):
+        if name == "pmrole_confidence" or name.startswith(("pmrole_p_", "pmrole_duty_")):
+            types[name] = FLOAT
+        elif name == "pmrole_needs_review":
+            types[name] = BOOL
+        else:
+            types[name] = STRING
+    return types
+
+
+def _typed(cell: str, kind: str):
+    if cell == "":
+        return None
+    if kind == FLOAT:
+        return float(cell)
+    if kind == BOOL:
+        return cell == "true"
+    return cell
+
+
+def _json_safe(value):
+    """A cell ``prepare`` can read: text, None, a JSON value, or else its text (a date, a numpy
+    number)."""
+    if value is None or isinstance(value, (str, bool, int, float, list, dict)):
+        return value
+    return str(value)
+
+
+def as_cell(value) -> str:
+    """The text ``pmrole score`` writes in CSV for a typed result value."""
+    if value is None or value != value:  # None, NaN or pandas' NA
+        return ""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
+
+
+@dataclass
+class Tally:
+    """What a run wrote, added up as chunks are scored (the numbers of the summary line)."""
+
+    rows: int = 0
+    labels: Counter = field(default_factory=Counter)
+    needs_review: int = 0
+    errors: int = 0
+
+    def add(self, other: "Tally") -> None:
+        self.rows += other.rows
+        self.labels.update(other.labels)
+        self.needs_review += other.needs_review
+        self.errors += other.errors
+
+
+def scored_columns(chunks: Iterable[tuple], text_column: str, title_column: str | None,
+                   labels, model_dir: str, options: dict, jobs: int = 1,
+                   tally: Tally | None = None) -> Iterator[tuple[object, dict[str, list]]]:
+    """Score chunks of records, in order, in-process (``jobs`` 1) or by joblib workers.
+
+    Each chunk is ``(payload, numbers, texts, titles)``: ``numbers`` name the rows in
+    ``pmrole_error`` (``row N: ...``); ``titles`` may be None. Yields ``(payload, columns)``, the
+    result columns as lists of typed values, one per record."""
+    types = result_types(labels)
+    names = list(types)
+    payloads = []
+
+    def prepared():
+        for payload, numbers, texts, titles in chunks:
+            payloads.append(payload)
+            titles = titles if titles is not None else [None] * len(texts)
+            batch = []
+            for number, text, title in zip(numbers, texts, titles):
+                values = {text_column: _json_safe(text)}
+                if title_column:
+                    values[title_column] = _json_safe(title)
+                text, title, problems = prepare(Row(number, values), text_column, title_column, [])
+                batch.append((number, None if text is None else (text, title), problems))
+            yield batch
+
+    for batch, scored in _scored(prepared(), model_dir, options, jobs):
+        columns = {name: [] for name in names}
+        for (number, _item, problems), cells in zip(batch, scored):
+            if tally is not None:
+                tally.rows += 1
+                tally.errors += bool(problems)
+                if cells is not None:
+                    tally.labels[cells[0]] += 1
+                    tally.needs_review += cells[names.index("pmrole_needs_review")] == "true"
+            cells = cells if cells is not None else [""] * (len(names) - 1)
+            error = f"row {number}: {'; '.join(problems)}" if problems else ""
+            for name, cell in zip(names, cells + [error]):
+                columns[name].append(_typed(cell, types[name]))
+        yield payloads.pop(0), columns
