@@ -10,7 +10,7 @@ _EXPORTS = {
     "Classifier": "explain.classifier", "load_model": "explain.classifier",
     "classify_files": "explain.classifier", "Posting": "reading.postings", "read_posting": "reading.postings",
     "PmroleError": "errors", "LABELS": "labels", "Prediction": "explain.prediction",
-    "score_file": "batch.score", "evaluate_file": "evaluation.evaluate",
+    "score_file": "batch.score", "score_dataframe": "batch.dataframe", "evaluate_file": "evaluation.evaluate",
     "train_and_save": "training.retrain",
 }
 __all__ = sorted(_EXPORTS) + ["__version__"]

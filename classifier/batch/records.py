@@ -53,9 +53,9 @@ def _json_safe(value):
 
 def as_cell(value) -> str:
     """The text ``pmrole score`` writes in CSV for a typed result value."""
-    if value is None or value != value:  # None, NaN or pandas' NA
-        return ""
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
+    if value is None or type(value).__name__ == "NAType" or (isinstance(value, float) and value != value):
+        return ""  # None, NaN or pandas' NA
+    if type(value).__name__ in ("bool", "bool_"):  # Python's or numpy's
         return "true" if value else "false"
     if isinstance(value, float):
         return f"{value:.4f}"
