@@ -171,6 +171,13 @@ def test_save_examples_in_a_missing_folder_is_refused_before_training(run, tmp_p
                              "not exist; create it first.\n")
 
 
+def test_store_on_proc_is_refused_before_training(run):
+    result = run("train", "--output", "/proc/pmrole-store")
+    assert result.exit_code == EXIT_INPUT
+    assert result.stderr == ("Error: /proc/pmrole-store: cannot create or write the model store in /proc "
+                             "(No such file or directory); choose another --output.\n")
+
+
 def test_output_that_is_a_file_is_refused_before_training(run, tmp_path):
     target = tmp_path / "file.txt"
     target.write_text("keep me", encoding="utf-8")

@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..atomic import temporary_folder
 from ..errors import InputError, ModelError, RegressionRefused
 from ..evaluation.metrics import format_report, macro_f1
 from ..labels import LABELS, SINGLE_ROLE
@@ -257,9 +258,15 @@ def _check_store(store: Path) -> None:
     parent = store if store.exists() else store.parent
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
-    if not os.access(parent, os.W_OK | os.X_OK) or not parent.is_dir():
-        raise InputError(f"{store}: cannot create or write the model store in {parent}; choose "
-                         "another --output.")
+    problem = None if parent.is_dir() else "not a folder"
+    if problem is None:
+        try:  # permissions are not the whole story (root, read-only mounts, /proc): try it
+            temporary_folder(parent).rmdir()
+        except OSError as exc:
+            problem = exc.strerror
+    if problem:
+        raise InputError(f"{store}: cannot create or write the model store in {parent} ({problem}); "
+                         "choose another --output.")
 
 
 def _check_examples_file(path: Path) -> None:
