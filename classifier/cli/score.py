@@ -14,7 +14,8 @@ from .options import model_option, reports_errors, text_column_option, title_col
 @click.command("score")
 @click.argument("input_path", metavar="INPUT")
 @click.option("-o", "--output", required=True, metavar="OUTPUT",
-              help="Where to write the scored rows (.csv .tsv .jsonl, .gz to compress, - for stdout).")
+              help="Where to write the scored rows (.csv .tsv .jsonl .parquet, .gz to compress, - for "
+                   "stdout).")
 @text_column_option
 @title_column_option
 @click.option("--format", "fmt", type=click.Choice(["csv", "tsv", "jsonl"]),
@@ -30,13 +31,16 @@ from .options import model_option, reports_errors, text_column_option, title_col
               help="...or when the runner-up is closer than this (default: the model's rule).")
 @click.option("--top", default=KEYWORDS_IN_CELL, show_default=True, type=click.IntRange(1, 50),
               help="Keywords per row in pmrole_keywords.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Score on a Dask cluster (tcp://host:8786, or local for this machine): INPUT "
+                   "may be a quoted pattern ('data/*.parquet'), OUTPUT is a folder of parts.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
 @model_option
 @reports_errors
 def score_cli(input_path, output, text_column, title_column, fmt, delimiter, encoding, jobs,
-              review_confidence, review_margin, top, force, quiet, model_path):
-    """Score every row of a listing file (CSV, TSV, JSONL; .gz; - for stdin).
+              review_confidence, review_margin, top, scheduler, force, quiet, model_path):
+    """Score every row of a listing file (CSV, TSV, JSONL; .gz; - for stdin; Parquet).
 
     Every input row is written, in order, with its columns unchanged, followed by pmrole_label,
     pmrole_confidence, pmrole_p_<label>, pmrole_runner_up, pmrole_needs_review, pmrole_keywords,
@@ -48,10 +52,22 @@ def score_cli(input_path, output, text_column, title_column, fmt, delimiter, enc
       pmrole score listings.csv -o scored.csv
       pmrole score export.jsonl.gz -o scored.jsonl --text-column body --jobs 2
       cat listings.csv | pmrole score - -o - > scored.csv
+      pmrole score listings.parquet -o scored.parquet
+      pmrole score 'data/*.parquet' -o scored/ --scheduler tcp://10.0.0.5:8786
     """
     from ..batch.score import score_file
 
     log = (lambda msg: None) if quiet else (lambda msg: click.echo(msg, err=True))
+    if scheduler:
+        from ..batch.cluster import score_cluster
+
+        summary = score_cluster(input_path, output, scheduler=scheduler, model_path=model_path,
+                                text_column=text_column, title_column=title_column, fmt=fmt,
+                                delimiter=delimiter, encoding=encoding, force=force, top=top,
+                                review_confidence=review_confidence, review_margin=review_margin,
+                                log=log)
+        log(summary.describe())
+        sys.exit(EXIT_ROW_ERRORS if summary.errors else 0)
     summary = score_file(input_path, output, model_path=model_path, text_column=text_column,
                          title_column=title_column, fmt=fmt, delimiter=delimiter, encoding=encoding,
                          jobs=jobs, force=force, top=top, review_confidence=review_confidence,
