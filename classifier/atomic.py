@@ -74,6 +74,9 @@ def check_writable(target: Path, option: str, force: bool, input_path=None) -> N
         raise InputError(f"{target}: is the input file; write to another file.")
     if target.is_dir():
         raise InputError(f"{target}: is a directory; give a file name to {option}.")
+    if target.exists() and not target.is_file():  # a device, a pipe: renaming onto it would replace it
+        raise InputError(f"{target}: is not a regular file; give a file name to {option}"
+                         + (", or - for stdout." if option == "-o" else "."))
     if target.exists() and not force:
         raise InputError(f"{target}: already exists; pass --force to replace it, or choose another {option}.")
     parent = target.parent

@@ -99,6 +99,14 @@ def test_output_that_is_a_directory_is_refused_even_with_force(run, tmp_path):
     assert result.stderr == f"Error: {tmp_path / 'd'}: is a directory; give a file name to -o.\n"
 
 
+def test_output_that_is_a_device_is_never_replaced(run, tmp_path):
+    src = write_listing(tmp_path / "in.csv")
+    result = run("score", src, "-o", "/dev/null", "--force")
+    assert result.exit_code == EXIT_INPUT
+    assert result.stderr == "Error: /dev/null: is not a regular file; give a file name to -o, or - for stdout.\n"
+    assert Path("/dev/null").is_char_device()
+
+
 def test_output_on_proc_is_an_input_error(run, tmp_path):
     src = write_listing(tmp_path / "in.csv")
     result = run("score", src, "-o", "/proc/pmrole-scored.csv")

@@ -48,6 +48,16 @@ def test_latin1_csv_is_read_as_cp1252_not_a_baltic_code_page():
     assert rows[0].values == ["Zürich", "Café Société à Genève"]
 
 
+def test_a_guessed_encoding_is_said(run, tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_bytes(("title,description\n" + line("Project Manager", PROJECT + " Zürich")).encode("latin-1"))
+    result = run("score", src, "-o", tmp_path / "o.csv")
+    assert result.exit_code == 0
+    assert result.stderr.startswith("pmrole: reading CSV (cp1252); text column 'description', title column "
+                                    "'title'; the encoding is a guess: pass --encoding if accents look wrong\n")
+    assert read_out(tmp_path / "o.csv")[0]["description"] == PROJECT + " Zürich"
+
+
 def test_cyrillic_legacy_file_is_not_forced_to_cp1252():
     assert guess_encoding("Менеджер проекта отвечает за бюджет и сроки работ".encode("cp1251")) == "cp1251"
 

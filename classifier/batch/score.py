@@ -149,9 +149,11 @@ def score_file(input_path, output, *, model_path=None, text_column=None, title_c
     if clash:
         raise InputError(f"{table.source}: already has column {clash[0]!r} (was it scored before?); "
                          "score the original file, or rename the pmrole_* columns.")
-    say(f"pmrole: reading {table.format.upper()} ({table.encoding}); text column {text_col!r}, "
-        f"title column {title_col!r}" if title_col else
-        f"pmrole: reading {table.format.upper()} ({table.encoding}); text column {text_col!r}, no title column")
+    guess = "; the encoding is a guess: pass --encoding if accents look wrong" if table.guessed else ""
+    say((f"pmrole: reading {table.format.upper()} ({table.encoding}); text column {text_col!r}, "
+         f"title column {title_col!r}" if title_col else
+         f"pmrole: reading {table.format.upper()} ({table.encoding}); text column {text_col!r}, "
+         "no title column") + guess)
     out_fmt = out_fmt or output_format(output, table)
     repeated = duplicate_columns(table.columns)
     if repeated and out_fmt == "jsonl" and table.format != "jsonl":

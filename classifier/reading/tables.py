@@ -78,6 +78,7 @@ class Table:
     rows: Iterator[Row]
     size: int | None            # bytes on disk, for progress; None for stdin
     counter: CountingReader
+    guessed: bool = False       # the encoding is a guess by detection (not UTF-8, a BOM or given)
 
     @property
     def bytes_read(self) -> int:
@@ -223,6 +224,7 @@ def open_table(path, *, fmt: str | None = None, delimiter: str | None = None,
         raise InputError(f"{source}: this is not a table (it looks like a binary file); give a CSV, "
                          "TSV or JSONL file.")
     delimiter = delimiter_option(delimiter)
+    given_encoding = bool(encoding)
     if encoding:
         try:
             codecs.lookup(encoding)
@@ -230,6 +232,7 @@ def open_table(path, *, fmt: str | None = None, delimiter: str | None = None,
             raise InputError(f"{source}: unknown encoding {encoding!r}; try utf-8 or cp1252.") from None
     else:
         encoding = sample_encoding(sample, source, complete=len(sample) < SAMPLE_BYTES)
+    guessed = not given_encoding and codecs.lookup(encoding).name not in _UNICODE
     text_sample = sample.decode(encoding, errors="replace")
     fmt = _format_for(source if path != "-" and not hasattr(path, "read") else "", fmt, text_sample)
     # Only UTF-8 and the single-byte code pages can carry undecodable bytes through as surrogates.
@@ -241,7 +244,11 @@ def open_table(path, *, fmt: str | None = None, delimiter: str | None = None,
     else:
         delimiter = delimiter or _sniff_delimiter(text_sample, fmt)
         columns, rows = _csv(text, source, delimiter, encoding)
-    return Table(source, fmt, encoding, delimiter, columns, rows, size, counter)
+    return Table(source, fmt, encoding, delimiter, columns, rows, size, counter, guessed)
+
+
+_UNICODE = {codecs.lookup(c).name for c in ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be",
+                                            "utf-32")}
 
 
 _SURROGATE_SAFE = {"utf-8", "ascii"} | {codecs.lookup(c).name for c in (
