@@ -123,3 +123,22 @@ def test_classify_json_carries_the_duty_mix(run, tmp_path):
     mix = json.loads(result.stdout)["duty_mix"]
     assert set(mix) == {"project", "product", "neither", "sentences", "surrounding_units"}
     assert set(mix["sentences"][0]) == {"share", "text", "start", "end", "weight"}
+
+
+def test_a_system_file_is_not_a_posting_and_says_so(model, tmp_path, run):
+    path = tmp_path / "version.txt"
+    path.write_text("Linux version 6.1.0 (builder@host) (gcc 12.2.0, GNU ld 2.40) #1 SMP PREEMPT_DYNAMIC\n",
+                    encoding="utf-8")
+    result = json.loads(run("classify", "--json", path).stdout)
+    assert result["needs_review"] is True
+    assert any(n.startswith("only ") and "the label is a guess" in n for n in result["notes"]), result["notes"]
+
+
+def test_a_french_posting_gets_a_note_and_review(run, tmp_path):
+    path = tmp_path / "offre.txt"
+    path.write_text("Nous recherchons un chef de projet pour piloter le planning, le budget et les ressources "
+                    "de nos chantiers. Vous animerez les équipes internes et rendrez compte au comité de "
+                    "pilotage chaque mois avec rigueur et bienveillance.\n", encoding="utf-8")
+    result = json.loads(run("classify", "--json", path).stdout)
+    assert result["needs_review"] is True
+    assert any("does not read as English" in n for n in result["notes"])

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..language.features import TITLE_PREFIX, Analysis, Language
 from ..model.linear import LinearModel, Scores
+from .doubt import doubt_notes, known_word_share
 from .duty_mix import duty_mix
 from .prediction import (DEFAULT_TOP, REVIEW_CONFIDENCE, REVIEW_MARGIN, Evidence, Keyword,
                          Prediction, TraitHit)
@@ -91,6 +92,9 @@ def predict(model: LinearModel, language: Language, text: str, title: str = "", 
     confidence_rule = confidence_rule if review_confidence is None else review_confidence
     margin_rule = margin_rule if review_margin is None else review_margin
     needs_review = bool(p[a] < confidence_rule or p[a] - p[b] < margin_rule)
+    doubts = doubt_notes(text, known_word_share(language.lemmas(text), model.index))
+    if doubts:
+        needs_review, notes = True, tuple(notes) + tuple(doubts)
     return Prediction(
         label=model.labels[a], probabilities=probabilities, runner_up=model.labels[b],
         needs_review=needs_review, keywords=tuple(listed), bias=bias, rest=rest,
