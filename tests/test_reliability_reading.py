@@ -277,3 +277,22 @@ def test_truncated_gz_names_the_file_and_writes_nothing(run, tmp_path):
     assert result.stderr.endswith("nothing was written. Check that the download or copy is complete "
                                   "(a .gz file must be whole).\n")
     assert list(tmp_path.iterdir()) == [src]
+
+
+def test_a_wrong_encoding_given_is_an_input_error(run, tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("title,description\n" + line("PM", PROJECT), encoding="utf-8")
+    result = run("score", src, "-o", tmp_path / "o.csv", "--encoding", "utf-16")
+    assert result.exit_code == EXIT_INPUT
+    assert result.stderr.endswith(f"Error: {src}: the text cannot be decoded as utf-16 (UTF-16 stream does "
+                                  "not start with BOM); re-export the file as UTF-8, or pass --encoding "
+                                  "(e.g. --encoding cp1252).\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_random_bytes_with_few_nuls_are_binary_not_a_table():
+    import hashlib
+
+    data = b"".join(hashlib.sha256(str(i).encode()).digest() for i in range(100))  # 3,200 noise bytes
+    with pytest.raises(InputError, match="this is not a table \\(it looks like a binary file\\)"):
+        rows_of(data)

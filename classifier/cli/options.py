@@ -49,8 +49,8 @@ def reports_errors(command):
             sys.exit(EXIT_PIPE_CLOSED)
         except OSError as exc:  # pmrole checks its paths first; this is the system refusing later
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"Error: {where}{exc.strerror or exc}; nothing was replaced. Free space or "
-                       "choose another location, and run again.", err=True)
+            click.echo(f"Error: {where}{exc.strerror or exc}; nothing was replaced. Check the path, "
+                       "its permissions and the free space, then run again.", err=True)
             sys.exit(EXIT_INPUT)
 
     return wrapper

@@ -91,7 +91,11 @@ def _looks_binary(sample: bytes) -> bool:
     head = sample[:8192]
     # UTF-16/32 text is full of NULs
     has_bom = head.startswith(tuple(bom for bom, _ in BOMS)) or utf16_without_bom(head) is not None
-    return bool(head) and head.count(b"\x00") > len(head) // 100 and not has_bom
+    if has_bom or not head:
+        return False
+    # Text has no control bytes but tab, newline and carriage return (and a stray form feed).
+    control = sum(head.count(bytes([b])) for b in range(32) if b not in (9, 10, 12, 13))
+    return head.count(b"\x00") > len(head) // 100 or control > len(head) // 20
 
 
 def _format_for(name: str, given: str | None, text_sample: str) -> str:
@@ -199,8 +203,9 @@ def _read_line(text, source: str, encoding: str) -> str | None:
         line = text.readline()
     except (EOFError, OSError, zlib.error) as exc:
         raise InputError(TRUNCATED.format(source=source, detail=exc or type(exc).__name__)) from None
-    except UnicodeError as exc:
-        raise InputError(NOT_DECODABLE.format(source=source, encoding=encoding, detail=exc.reason)) from None
+    except UnicodeError as exc:  # only where errors= cannot escape, e.g. a wrong --encoding utf-16
+        raise InputError(NOT_DECODABLE.format(source=source, encoding=encoding,
+                                              detail=getattr(exc, "reason", None) or exc)) from None
     return line or None
 
 
