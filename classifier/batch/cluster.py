@@ -56,6 +56,9 @@ def expand(pattern: str) -> list[str]:
         protocol = pattern.split("://", 1)[0]
         found = sorted(fs.glob(path)) if glob.has_magic(path) else ([path] if fs.exists(path) else [])
         return [f"{protocol}://{p.split('://', 1)[-1]}" for p in found]
+    if os.path.isdir(pattern):  # a folder: its files, less hidden ones and markers (_SUCCESS)
+        return sorted(str(p) for p in Path(pattern).iterdir()
+                      if p.is_file() and not p.name.startswith((".", "_")))
     if not glob.has_magic(pattern):
         return [pattern] if os.path.exists(pattern) else []
     return sorted(p for p in glob.glob(pattern) if os.path.isfile(p))
@@ -80,7 +83,10 @@ def plan(files: list[str], text_column, title_column, labels, table_options: dic
     for source in files:
         if all(parquet):
             table = open_parquet(source)
-            columns = check_table(table, text_column, title_column, labels)
+            try:
+                columns = check_table(table, text_column, title_column, labels)
+            finally:
+                table.close()
             for slices in _slices(table.group_rows, part_rows):
                 parts.append(Part(f"part-{len(parts):05d}.parquet", source, slices))
             fmt = "parquet"
@@ -160,8 +166,12 @@ def score_part(part: Part, folder: str, text_col: str, title_col: str | None, mo
         if part.slices is not None:
             from .parquet import score_groups
 
-            tally = score_groups(open_parquet(part.source), part.slices, target, text_col, title_col,
-                                 model.labels, model_path, options)
+            table = open_parquet(part.source)
+            try:
+                tally = score_groups(table, part.slices, target, text_col, title_col, model.labels,
+                                     model_path, options)
+            finally:
+                table.close()
         else:
             tally = _score_listing(part, target, text_col, title_col, model, options, table_options)
         os.replace(target, folder / part.name)

@@ -171,8 +171,11 @@ def score_parquet(input_path, output, *, model_path=None, text_column=None, titl
     summary.output, summary.output_format = str(output), "parquet"
     summary.text_column, summary.title_column = text_col, title_col
     started = time.perf_counter()
-    tally = score_groups(table, None, output, text_col, title_col, linear.labels, model_dir,
-                         options, jobs, chunk_rows)
+    try:
+        tally = score_groups(table, None, output, text_col, title_col, linear.labels, model_dir,
+                             options, jobs, chunk_rows)
+    finally:
+        table.close()
     summary.rows, summary.labels, summary.needs_review, summary.errors = (
         tally.rows, tally.labels, tally.needs_review, tally.errors)
     summary.seconds = time.perf_counter() - started

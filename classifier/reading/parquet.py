@@ -48,6 +48,9 @@ class ParquetTable:
         """The row number (1 = the file's first row) that row group ``group`` starts at."""
         return sum(self.group_rows[:group]) + 1
 
+    def close(self) -> None:
+        self.file.close()
+
     def batches(self, groups: list[int] | None = None, batch_rows: int = 256) -> Iterator:
         """Record batches of at most ``batch_rows`` rows, in file order."""
         groups = list(range(len(self.group_rows))) if groups is None else groups
