@@ -186,3 +186,15 @@ def test_output_that_is_a_file_is_refused_before_training(run, tmp_path):
     assert result.stderr == (f"Error: {target}: is a file, not a model store; give --output a folder "
                              "(it is created if missing).\n")
     assert target.read_text(encoding="utf-8") == "keep me"
+
+
+def test_an_unclosed_quote_in_an_added_file_names_its_row(run, tmp_path):
+    text = " ".join(["word"] * 30)
+    added = tmp_path / "add.csv"
+    added.write_text(f'title,text,label\nPM,"{text},project-manager\nPO,{text},product-manager\n',
+                     encoding="utf-8")
+    result = run("train", "--output", tmp_path / "store", "--add", added)
+    assert result.exit_code == EXIT_INPUT
+    assert result.stderr.endswith(f"Error: {added} row 1: the row cannot be parsed as CSV (an opening quote "
+                                  "is never closed); its text is kept as it was; fix the quotes.\n")
+    assert not (tmp_path / "store").exists()

@@ -71,7 +71,9 @@ def read_labelled(path: str, *, text_column: str | None = None, title_column: st
     rows = []
     for row in table.rows:
         if row.problems or row.notes:
-            raise InputError(f"{table.source} row {row.number}: {(row.problems + row.notes)[0]}; fix the file.")
+            problem = (row.problems + row.notes)[0]
+            fix = "" if "fix the" in problem or "re-export" in problem else "; fix the file"
+            raise InputError(f"{table.source} row {row.number}: {problem}{fix}.")
         get = (row.values.get if isinstance(row.values, dict)
                else dict(zip(table.columns, row.values)).get)
         rows.append(LabelledRow(row.number, str(get(text_col) or ""),
