@@ -9,6 +9,22 @@ ROOT = Path(__file__).resolve().parent.parent
 REALDATA = ROOT.parent / "shared" / "realdata" / "dev.jsonl"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def user_home(tmp_path_factory):
+    """Every test, and every pmrole it starts, has an empty user store of its own: nothing the
+    suite trains reaches the real one, and the default model is the packaged one."""
+    import os
+
+    home = tmp_path_factory.mktemp("pmrole-home")
+    old = os.environ.get("PMROLE_HOME")
+    os.environ["PMROLE_HOME"] = str(home)
+    yield home
+    if old is None:
+        os.environ.pop("PMROLE_HOME", None)
+    else:
+        os.environ["PMROLE_HOME"] = old
+
+
 @pytest.fixture(scope="session")
 def model():
     from classifier import load_model

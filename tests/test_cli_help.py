@@ -7,7 +7,7 @@ import click
 import pytest
 
 from classifier.cli import cli
-from classifier.model.store import DEFAULT_STORE
+from classifier.packaged import packaged_store
 
 from .conftest import ROOT
 
@@ -58,4 +58,4 @@ def test_help_has_examples_that_run_known_commands(run, command):
     for words in examples:
         assert _command_of(words) == command, words
         for model_id in re.findall(r"pmrole-[0-9a-f]{12}", " ".join(words)):
-            assert (DEFAULT_STORE / model_id).is_dir(), f"{command} --help names {model_id}, not in models/"
+            assert (packaged_store() / model_id).is_dir(), f"{command} --help names {model_id}, not in models/"

@@ -164,10 +164,10 @@ save_version(store, model, card)
 
 @pytest.mark.parametrize("point", ["files half-written", "folder not yet in place", "CURRENT not yet replaced"])
 def test_sigkill_during_the_save_leaves_the_previous_model_working(point, tmp_path):
-    from classifier.model.store import DEFAULT_STORE
+    from classifier.packaged import packaged_store
 
     store = tmp_path / "store"
-    shutil.copytree(DEFAULT_STORE, store)
+    shutil.copytree(packaged_store(), store)
     before = (store / CURRENT).read_text()
     proc = subprocess.run([sys.executable, "-c", SAVE_AND_DIE, point, str(store)], capture_output=True,
                           text=True, timeout=120)
@@ -187,7 +187,7 @@ def test_sigkill_during_the_save_leaves_the_previous_model_working(point, tmp_pa
 def test_model_info(run):
     result = run("model", "info")
     assert result.exit_code == 0
-    assert result.stdout.startswith("model pmrole-")
+    assert result.stdout.splitlines()[1].startswith("model pmrole-")  # after "in use: …"
     assert "cross-validated" in result.stdout and "artifacts (sha256):" in result.stdout
     card = json.loads(run("model", "info", "--json").stdout)
     assert card["model_id"].startswith("pmrole-")

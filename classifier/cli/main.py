@@ -8,6 +8,7 @@ Heavy modules (numpy, spaCy, scikit-learn) are imported inside the commands, so 
 from __future__ import annotations
 
 import signal
+import warnings
 
 import click
 
@@ -45,6 +46,18 @@ def _terminated(signum, frame):
     raise Terminated()
 
 
+def _format_warning(message, category, filename, lineno, line=None):
+    # pmrole's own warnings (a model made with another numpy, …) are for the user, not a
+    # developer: one line, without pmrole's source location.
+    if category.__name__ == "ModelVersionWarning":
+        return f"pmrole: warning: {message}\n"
+    return _default_format(message, category, filename, lineno, line)
+
+
+_default_format = warnings.formatwarning
+
+
 def main():
     signal.signal(signal.SIGTERM, _terminated)  # `pmrole serve` installs its own
+    warnings.formatwarning = _format_warning
     cli(prog_name="pmrole")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from .options import reports_errors, store_option
@@ -17,35 +15,49 @@ def models_group():
 @models_group.command("list")
 @store_option
 @reports_errors
-def models_list_cli(store):
-    """List stored model versions; * marks the current one.
+def models_list_cli(model_path):
+    """List stored model versions; * marks the one in use.
+
+    Without --model: your user store, and the packaged model, in use when the user store has
+    no current version.
 
     \b
-    Example:
+    Examples:
       pmrole models list
+      pmrole models list --model models
     """
-    from ..model.store import DEFAULT_STORE, versions
+    from pathlib import Path
 
-    rows = versions(Path(store) if store else DEFAULT_STORE)
+    from ..model.store import locate, resolve_packaged, user_store, versions
+
+    store = Path(model_path) if model_path else user_store()
+    rows = versions(store)
+    click.echo(f"store {store}")
     if not rows:
-        click.echo("no models stored; run `pmrole train`.")
+        click.echo("  no models stored; `pmrole train` saves one here.")
     for r in rows:
         f1 = f"{r['cv_macro_f1']:.3f}" if r["cv_macro_f1"] is not None else "-"
         click.echo(f"{'*' if r['current'] else ' '} {r['id']}  examples {r['examples']}  CV macro-F1 {f1}")
+    if model_path is None:
+        packaged = resolve_packaged()
+        mark = "*" if locate().origin == "packaged" else " "
+        click.echo(f"{mark} {packaged.name}  the packaged model (`pmrole models use packaged`)")
 
 
 @models_group.command("use")
 @click.argument("version")
 @store_option
 @reports_errors
-def models_use_cli(version, store):
-    """Make a stored version the current model (it is checked first).
+def models_use_cli(version, model_path):
+    """Make a stored version the current model (it is checked first); `packaged` goes back to
+    the model that came with pmrole.
 
     \b
-    Example:
+    Examples:
       pmrole models use pmrole-9fa0f91c4c32
+      pmrole models use packaged
     """
-    from ..model.store import DEFAULT_STORE, use
+    from ..model.store import locate, use, writable_store
 
-    use(Path(store) if store else DEFAULT_STORE, version)
-    click.echo(f"current model: {version}")
+    use(writable_store(model_path), version)
+    click.echo(f"in use: {locate(model_path).describe()}")

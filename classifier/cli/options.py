@@ -65,16 +65,29 @@ def _quiet_stdout() -> None:
         pass
 
 
-model_option = click.option(
-    "--model", "model_path", metavar="PATH", default=None,
-    help="Model folder or model store (default: the shipped model in models/).")
+MODEL_HELP = ("Where the model lives: a model store (its current version) or one model folder "
+              "(default: your user store's current model, else the packaged one).")
+model_option = click.option("--model", "model_path", metavar="PATH", default=None, help=MODEL_HELP)
 top_option = click.option("--top", default=DEFAULT_TOP, show_default=True, type=click.IntRange(1, 100),
                           help="How many keywords to show per posting.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON (one object a line).")
 corpus_option = click.option("--corpus", "corpus_dir", metavar="DIR", default=None,
                              help="Corpus folder (default: the corpus/ shipped with pmrole).")
-store_option = click.option("--store", metavar="DIR", default=None,
-                            help="Model store (default: models/).")
+
+
+def store_option(command):
+    """--model DIR for the commands that save or switch models: a store (default: the user
+    store). ``--store`` and ``--output``, its earlier spellings, still work, unlisted."""
+
+    @functools.wraps(command)
+    def wrapper(*args, model_path=None, old_spelling=None, **kwargs):
+        return command(*args, model_path=model_path or old_spelling, **kwargs)
+
+    wrapper = click.option("--store", "--output", "old_spelling", metavar="DIR", default=None,
+                           hidden=True)(wrapper)
+    return click.option("--model", "model_path", metavar="DIR", default=None,
+                        help="Model store to use (default: your user store; model info "
+                             "shows where it is).")(wrapper)
 text_column_option = click.option("--text-column", metavar="NAME",
                                   help="Column with the posting text (default: detected).")
 title_column_option = click.option("--title-column", metavar="NAME",

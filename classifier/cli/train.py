@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import click
 
-from .options import corpus_option, labelled_columns, reports_errors
+from .options import corpus_option, labelled_columns, reports_errors, store_option
 
 
 @click.command("train")
 @corpus_option
 @click.option("--add", "add", multiple=True, metavar="FILE",
               help="New labelled examples (CSV, TSV or JSONL with text, label, optional title). Repeatable.")
-@click.option("--output", "output", metavar="DIR", default=None,
-              help="Model store to save into (default: models/). The new model becomes CURRENT.")
+@store_option
 @click.option("--force", is_flag=True, help="Save even if the regression guard says the new model is worse.")
 @click.option("--strict", is_flag=True, help="Refuse to train when any new example has a problem.")
 @click.option("--save-examples", metavar="FILE",
@@ -21,7 +20,7 @@ from .options import corpus_option, labelled_columns, reports_errors
               help="Also measure the new model on this labelled file and record it in the card.")
 @labelled_columns
 @reports_errors
-def train_cli(corpus_dir, add, output, force, strict, save_examples, dev_path, text_column,
+def train_cli(corpus_dir, add, model_path, force, strict, save_examples, dev_path, text_column,
               title_column, label_column):
     """Train a model from the corpus (plus new examples) and save it as a new version.
 
@@ -31,15 +30,19 @@ def train_cli(corpus_dir, add, output, force, strict, save_examples, dev_path, t
     examples right) nothing is replaced and the exit code is 6, unless --force. Training is
     deterministic: the same corpus and options give byte-identical model files.
 
+    The new model is saved into your user store (or the store given with --model) and is used
+    from then on; `pmrole models use packaged` goes back. In a source checkout, `--model models`
+    rebuilds the model that pmrole ships.
+
     \b
     Examples:
-      pmrole train
       pmrole train --add my_labels.csv --save-examples my_corpus.jsonl
-      pmrole train --add more.jsonl --output /tmp/models --force
+      pmrole train --add more.jsonl --model /tmp/models --force
+      pmrole train --model models
     """
     from ..training.retrain import train_and_save
 
-    outcome = train_and_save(corpus_dir=corpus_dir, add=add, output=output, force=force,
+    outcome = train_and_save(corpus_dir=corpus_dir, add=add, output=model_path, force=force,
                              strict=strict, save_examples=save_examples, dev_path=dev_path,
                              text_column=text_column, title_column=title_column,
                              label_column=label_column,

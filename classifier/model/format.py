@@ -10,15 +10,31 @@ checks every hash and shape, and needs neither scikit-learn nor any code from th
 version this pmrole can read, so an old format is read in one known place.
 
 Versions: 1, the linear layer alone (the whole text is read); 2 adds the duty reader.
-To bump it: raise ``FORMAT_VERSION``, make :func:`write` write the new files, add a ``_read_vN``
-for the new layout, and keep every older reader in :data:`READERS` (or drop one on purpose, with
-the message saying which pmrole still reads it).
+
+The versions that a model's predictions depend on are recorded in its card (``versions``) by
+:func:`write` and checked by :func:`read`, here and nowhere else (:data:`FEATURE_PACKAGES`,
+:data:`NUMERIC_PACKAGES`). Another ``spacy-lookups-data`` is refused (exit 4, with the fix): its
+English lemma table is the featurizer, so every feature could change. Another pmrole or numpy
+(major.minor) warns once per process, like spaCy's W095: the features are the same, the numbers
+may differ in the last digits. scikit-learn and spaCy's own version are recorded but not checked:
+prediction does not use scikit-learn, and spaCy only finds the traits and sentences shown.
+
+To bump the format:
+1. raise ``FORMAT_VERSION`` and make :func:`write` write the new files (``ARTIFACTS``);
+2. add ``_read_vN`` for the new layout to :data:`READERS` and keep every older reader (or drop
+   one on purpose, with the refusal saying which pmrole still reads it);
+3. a tiny model of the old version must still load: extend ``tests/test_install_format.py``;
+4. retrain the shipped model (``pmrole train --model models``) and commit it.
+A pmrole change that changes features without changing the files (the tokenizer, n-grams, the
+lemma lookup) also needs a new format version, since the pmrole version check only warns.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +51,66 @@ ARRAYS = ARRAYS_V1 + ("reader_coef",)
 ARTIFACTS_V1 = ("model.json",) + tuple(f"{a}.npy" for a in ARRAYS_V1)
 ARTIFACTS = ("model.json",) + tuple(f"{a}.npy" for a in ARRAYS)
 _FIX = "Rebuild it with `pmrole train`, or switch to a kept version with `pmrole models use`."
+FEATURE_PACKAGES = ("spacy-lookups-data",)  # another version may change the features: refused
+NUMERIC_PACKAGES = ("pmrole", "numpy")      # another version may move the last digits: warned
+_WARNED_ENV = "PMROLE_VERSIONS_WARNED"      # model ids already warned about, seen by child processes
+
+
+class ModelVersionWarning(UserWarning):
+    """A model made with another pmrole or numpy than the one running (see the module doc)."""
+
+
+def installed_versions() -> dict[str, str]:
+    """The installed versions of the packages a model's predictions depend on."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from .. import __version__
+
+    try:
+        lookups = version("spacy-lookups-data")
+    except PackageNotFoundError:
+        lookups = "not installed"
+    return {"pmrole": __version__, "numpy": np.__version__, "spacy-lookups-data": lookups}
+
+
+def _differs(package: str, made_with: str, installed: str) -> bool:
+    """pmrole by its whole version; numpy by major.minor (patch releases keep results)."""
+    if package == "pmrole":
+        return made_with != installed
+    return made_with.split(".")[:2] != installed.split(".")[:2]
+
+
+def check_versions(directory: Path, card: dict) -> None:
+    """Refuse a model whose lemma table package differs from the installed one; warn once per
+    process (and its workers) about another pmrole or numpy."""
+    recorded = card.get("versions") if isinstance(card.get("versions"), dict) else {}
+    installed = installed_versions()
+    for package in FEATURE_PACKAGES:
+        made_with = recorded.get(package)
+        if made_with is not None and made_with != installed[package]:
+            raise ModelError(
+                f"{directory}: the model was made with {package} {made_with}, but {installed[package]} "
+                f"is installed; its English lemma table makes the model's features, so every "
+                f"prediction could change. Install the one it was made with (`pip install "
+                f"'{package}=={made_with}'`), or retrain the model with this one (`pmrole train`).")
+    differ = [f"{package} {recorded[package]} (this is {installed[package]})"
+              for package in NUMERIC_PACKAGES
+              if package in recorded and _differs(package, str(recorded[package]), installed[package])]
+    missing = [package for package in FEATURE_PACKAGES if package not in recorded]
+    model = str(card.get("model_id", directory.name))
+    warned = os.environ.get(_WARNED_ENV, "").split(",")
+    if not (differ or missing) or model in warned:
+        return
+    os.environ[_WARNED_ENV] = ",".join(filter(None, warned + [model]))
+    if differ:
+        message = (f"model {model} was made with {', '.join(differ)}. Its features are the same, "
+                   "but the probabilities may differ in the last digits; retrain it (`pmrole "
+                   "train`) to make this warning go away.")
+    else:
+        message = (f"model {model} does not record which {', '.join(missing)} it was made with, "
+                   "so a different lemma table cannot be detected; retrain it (`pmrole train`) "
+                   "to record it.")
+    warnings.warn(message, ModelVersionWarning, stacklevel=2)
 
 
 def sha256(path: Path) -> str:
@@ -64,7 +140,8 @@ def write(model: LinearModel, directory: Path, card: dict) -> dict:
     (directory / "model.json").write_text(json.dumps(spec, ensure_ascii=False, sort_keys=True),
                                           encoding="utf-8")
     hashes = {name: sha256(directory / name) for name in ARTIFACTS}
-    card = {**card, "model_id": model_id(hashes), "artifacts": hashes,
+    versions = {**card.get("versions", {}), **installed_versions()}
+    card = {**card, "model_id": model_id(hashes), "artifacts": hashes, "versions": versions,
             "format_version": FORMAT_VERSION, "labels": list(model.labels)}
     (directory / "card.json").write_text(json.dumps(card, indent=2, sort_keys=True) + "\n",
                                          encoding="utf-8")
@@ -133,4 +210,6 @@ def read(directory: Path) -> LinearModel:
         raise ModelError(f"{directory}: model format version {card.get('format_version')!r}, but this "
                          f"pmrole reads versions {', '.join(map(str, sorted(READERS)))}. Retrain with `pmrole train`, or use "
                          "the pmrole version that made it.")
-    return reader(directory, card)
+    model = reader(directory, card)
+    check_versions(directory, card)
+    return model

@@ -20,8 +20,9 @@ from pathlib import Path
 from ..errors import InputError
 from ..labels import LABELS
 from ..language.traits import load_traits
+from ..packaged import packaged_corpus
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "corpus"  # beside the package
+DEFAULT_CORPUS = packaged_corpus()  # inside the installed package, or corpus/ of a checkout
 REQUIRED = ("id", "label", "title", "text", "traits", "industry", "seniority")
 MINIMUM_PER_LABEL = {"project-manager": 120, "product-manager": 120, "hybrid": 70, "other": 90}
 MINIMUM_TOTAL = 400

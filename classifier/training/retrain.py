@@ -22,7 +22,7 @@ from ..evaluation.metrics import format_report, macro_f1
 from ..labels import LABELS, SINGLE_ROLE
 from ..language.traits import load_traits
 from ..model.card import ModelCard
-from ..model.store import CURRENT, DEFAULT_STORE
+from ..model.store import CURRENT, user_store, writable_store
 from ..reading.labelled import LabelledRow, read_labelled, suggest_label
 from .corpus import (DEFAULT_CORPUS, TOO_SHORT_WORDS, Example, load_examples, load_surroundings,
                      near_duplicates, words)
@@ -114,10 +114,12 @@ class TrainOutcome:
 
 
 def _current(store: Path, say):
-    from ..model.store import load
+    from ..model.store import load, resolve_packaged
 
     if not (store / CURRENT).exists():
-        return None
+        # The user store without a version of its own uses the packaged model: that is the one
+        # the new model would replace, so it is the guard's baseline.
+        return load(resolve_packaged()) if store == user_store() else None
     try:
         return load(store)
     except ModelError as error:
@@ -138,7 +140,7 @@ def train_and_save(corpus_dir=None, add=(), output=None, *, force=False, strict=
     # Every path is checked before the minutes of training: a typo must cost nothing.
     if save_examples:
         _check_examples_file(Path(save_examples))
-    store = Path(output) if output else DEFAULT_STORE
+    store = writable_store(output)
     _check_store(store)
     dev_rows = read_labelled(str(dev_path), log=say) if dev_path else None
     corpus_path = Path(corpus_dir) if corpus_dir else DEFAULT_CORPUS
@@ -231,7 +233,7 @@ def train_and_save(corpus_dir=None, add=(), output=None, *, force=False, strict=
     if save_examples and validation.accepted:  # only once the guard has let the model in
         _save_examples(Path(save_examples), validation.accepted)
         lines.append(f"kept {len(validation.accepted)} accepted example(s) in {save_examples}")
-    store_flag = "" if output is None else f" --store {store}"
+    store_flag = "" if output is None else f" --model {store}"
     lines.append("")
     lines.append(f"saved {version} to {store} and made it current"
                  + (f" (previous: {current.id}; `pmrole models use {current.id}{store_flag}` goes back)"
@@ -253,7 +255,7 @@ def too_many_disagreements(count: int, added: int) -> bool:
 
 def _check_store(store: Path) -> None:
     if store.exists() and not store.is_dir():
-        raise InputError(f"{store}: is a file, not a model store; give --output a folder (it is "
+        raise InputError(f"{store}: is a file, not a model store; give --model a folder (it is "
                          "created if missing).")
     parent = store if store.exists() else store.parent
     while not parent.exists() and parent != parent.parent:
@@ -266,7 +268,7 @@ def _check_store(store: Path) -> None:
             problem = exc.strerror
     if problem:
         raise InputError(f"{store}: cannot create or write the model store in {parent} ({problem}); "
-                         "choose another --output.")
+                         "choose another --model.")
 
 
 def _check_examples_file(path: Path) -> None:
