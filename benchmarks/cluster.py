@@ -132,6 +132,7 @@ def main():
         results["score"] = {"walls": walls,
             "csv_jobs2_per_s": args.rows / csv_wall, "parquet_jobs2_per_s": args.rows / pq_wall,
             "cluster_local_per_s": args.rows / cl_wall}
+        save(results)
         results["memory"] = {}
         for n in sizes:
             print(f"worker memory at {n:,} rows…", file=sys.stderr)
@@ -139,12 +140,18 @@ def main():
             results["memory"][str(n)] = worker_memory(path, tmp / f"mem{n}-scored")
             shutil.rmtree(tmp / f"mem{n}-scored", ignore_errors=True)
             path.unlink()
+            save(results)
         print("score_dataframe…", file=sys.stderr)
         results["dataframe"] = dataframe_rate(postings, args.frame_rows)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    (HERE / "cluster.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    save(results)
     print(markdown(results))
+
+
+def save(results: dict) -> None:
+    """Written after each step, so a long run that is stopped keeps what it measured."""
+    (HERE / "cluster.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
 def markdown(r: dict) -> str:
