@@ -94,7 +94,7 @@ def test_forced_save_names_the_store_in_the_way_back_and_saves_the_examples(refu
     result = run("train", "--corpus", tiny["corpus"], "--output", tiny["store"], "--add", tiny["swapped"],
                  "--save-examples", mine, "--force")
     assert result.exit_code == 0, result.output
-    assert (f"`pmrole models use {tiny['current']} --store {tiny['store']}` goes back" in result.stdout)
+    assert (f"`pmrole models use {tiny['current']} --model {tiny['store']}` goes back" in result.stdout)
     assert len(mine.read_text(encoding="utf-8").splitlines()) == 12
     assert "(corpus examples only: the guard's basis)" in result.stdout
     assert "(all examples each model was trained on)" in result.stdout
@@ -173,7 +173,7 @@ def test_store_on_proc_is_refused_before_training(run):
     result = run("train", "--output", "/proc/pmrole-store")
     assert result.exit_code == EXIT_INPUT
     assert result.stderr == ("Error: /proc/pmrole-store: cannot create or write the model store in /proc "
-                             "(No such file or directory); choose another --output.\n")
+                             "(No such file or directory); choose another --model.\n")
 
 
 def test_output_that_is_a_file_is_refused_before_training(run, tmp_path):
@@ -181,7 +181,7 @@ def test_output_that_is_a_file_is_refused_before_training(run, tmp_path):
     target.write_text("keep me", encoding="utf-8")
     result = run("train", "--output", target)
     assert result.exit_code == EXIT_INPUT
-    assert result.stderr == (f"Error: {target}: is a file, not a model store; give --output a folder "
+    assert result.stderr == (f"Error: {target}: is a file, not a model store; give --model a folder "
                              "(it is created if missing).\n")
     assert target.read_text(encoding="utf-8") == "keep me"
 
