@@ -29,7 +29,7 @@ def test_classify_json_schema(run):
     obj = json.loads(result.stdout)
     assert {"schema_version", "file", "title", "label", "confidence", "runner_up", "needs_review",
             "probabilities", "keywords", "bias", "rest", "traits", "evidence", "model", "notes"} <= set(obj)
-    assert obj["schema_version"] == 1
+    assert obj["schema_version"] == 2
     assert obj["file"] == str(EXAMPLES / "posting.txt")
     assert obj["label"] == "product-manager"
     assert list(obj["probabilities"]) == list(LABELS)
@@ -39,6 +39,7 @@ def test_classify_json_schema(run):
     assert set(kw) == {"term", "weight", "trait", "spans"} and set(kw["spans"][0]) == {"field", "start", "end"}
     trait = obj["traits"][0]
     assert {"name", "role", "idea", "count", "phrases", "spans"} <= set(trait)
+    assert set(trait["spans"][0]) == {"field", "start", "end"}  # the keywords' shape
     assert 1 <= len(obj["evidence"]) <= 3
 
 

@@ -55,7 +55,7 @@ def test_serve_classify_json_is_the_cli_json_object(server):
     got = json_body(post_json(server.url + "v1/classify", {"text": text}))
     expected = cli_json(EXAMPLES / "posting.txt")
     assert got == {**expected, "file": ""}
-    assert got["schema_version"] == 1 and got["label"] == "product-manager"
+    assert got["schema_version"] == 2 and got["label"] == "product-manager"
 
 
 def test_serve_classify_file_upload_reads_html_like_the_cli(server):

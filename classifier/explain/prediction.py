@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..language.traits import Trait
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: trait spans have the keywords' {field, start, end} shape; duty_mix
 # Defaults of a classification, here (not beside the numpy code) so the CLI can show them in
 # --help without importing numpy.
 DEFAULT_TOP = 10          # keywords listed per posting
@@ -51,7 +51,8 @@ class TraitHit:
 
     def to_dict(self) -> dict:
         return {"name": self.name, "role": self.role, "idea": self.idea, "count": len(self.spans),
-                "phrases": list(self.phrases), "spans": [list(s) for s in self.spans]}
+                "phrases": list(self.phrases),
+                "spans": [{"field": "text", "start": s, "end": e} for s, e in self.spans]}
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import __version__
+from ..explain.prediction import SCHEMA_VERSION
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -37,7 +38,7 @@ def document(labels) -> dict:
         "type": "object",
         "description": "the `pmrole classify --json` object (README: \"What it says\")",
         "properties": {
-            "schema_version": {"type": "integer", "const": 1},
+            "schema_version": {"type": "integer", "const": SCHEMA_VERSION},
             "file": {"type": "string"}, "title": {"type": "string"},
             "label": {"type": "string", "enum": labels}, "confidence": {"type": "number"},
             "runner_up": {"type": "string", "enum": labels}, "needs_review": {"type": "boolean"},
@@ -52,6 +53,13 @@ def document(labels) -> dict:
             "traits": {"type": "array", "items": {"type": "object"}},
             "evidence": {"type": "array", "items": {"type": "object"}},
             "model": {"type": "string"}, "notes": {"type": "array", "items": {"type": "string"}},
+            "duty_mix": {"type": ["object", "null"], "properties": {
+                "project": {"type": "number"}, "product": {"type": "number"}, "neither": {"type": "number"},
+                "surrounding_units": {"type": "integer"},
+                "sentences": {"type": "array", "items": {"type": "object", "properties": {
+                    "share": {"type": "string", "enum": ["project", "product", "neither"]},
+                    "text": {"type": "string"}, "start": {"type": "integer"}, "end": {"type": "integer"},
+                    "weight": {"type": "number"}}}}}},
         },
     }
     return {
