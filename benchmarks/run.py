@@ -297,7 +297,6 @@ def markdown(results: dict) -> str:
                      f"{acc['text_only']['pmrole']['clear_single_role_called_hybrid']:.1%} |")
         lines.append(f"| pmrole: expected calibration error | {acc['with_title']['pmrole']['ece']:.3f} | "
                      f"{acc['text_only']['pmrole']['ece']:.3f} |")
-    f = results["faithfulness"]
         lines += ["", "| real postings (dev): the label's details | with title | text only |", "|---|---|---|"]
         t, x = acc.get("with_title_review_and_hybrid"), acc.get("text_only_review_and_hybrid")
         if t and x:
@@ -311,6 +310,7 @@ def markdown(results: dict) -> str:
                 ("labels changed by 2–5 held-out surrounding passages", lambda d: f"{d['wrapped_label_changed']:.1%}"),
             ]
             lines += [f"| {name} | {f(t)} | {f(x)} |" for name, f in rows_]
+    f = results["faithfulness"]
     lines += ["", "| measurement | value |", "|---|---|",
               f"| comprehensiveness, top-10 keywords deleted ({f['source']}, n={f['postings']}) | {f['comprehensiveness_top10']:.3f} |",
               f"| comprehensiveness, 10 random words deleted | {f['comprehensiveness_random10']:.3f} |",

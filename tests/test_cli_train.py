@@ -20,8 +20,8 @@ ROTATE = {"project-manager": "product-manager", "product-manager": "other", "oth
 
 @pytest.fixture(scope="module")
 def split_corpus(tmp_path_factory):
-    """The corpus minus 340 held-out examples (40 kept good, 300 to be mislabelled), and a store
-    holding a model trained on the rest."""
+    """A third of the corpus, 340 held-out examples (40 kept good, 300 to be mislabelled), and a
+    store holding a model trained on that third."""
     root = tmp_path_factory.mktemp("lifecycle")
     corpus = root / "corpus"
     shutil.copytree(DEFAULT_CORPUS, corpus)
@@ -30,7 +30,12 @@ def split_corpus(tmp_path_factory):
         rows = [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines()]
         keep = []
         for i, row in enumerate(rows):
-            (held if i % 3 == 1 and len(held) < 340 else keep).append(row)
+            # A third of each writer's examples trains the model (three trainings here: time);
+            # the held-out ones come from another third.
+            if i % 3 == 1 and len(held) < 340:
+                held.append(row)
+            elif i % 3 == 0:
+                keep.append(row)
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in keep), encoding="utf-8")
     good = root / "good.csv"
     import csv

@@ -164,8 +164,26 @@ def _fit(docs, targets, settings, vocabulary):
     vectorizer.block_weights_ = block_weights(settings)
     clf = LogisticRegression(C=settings["C"], class_weight=settings["class_weight"],
                              max_iter=settings["max_iter"])
-    clf.fit(_vectors(vectorizer, kept), targets)
-    return vectorizer, clf
+    X = _vectors(vectorizer, kept)
+    # The shared vocabulary holds terms these documents never use (other folds', the surrounding
+    # passages'); with an L2 penalty their weights are 0 at the optimum, so they are left out of
+    # the fit (most of lbfgs' work scales with the number of weights) and put back as zeros.
+    used = np.flatnonzero(np.bincount(X.indices, minlength=X.shape[1]))
+    clf.fit(X[:, used], targets)
+    return vectorizer, _Linear(clf, used, X.shape[1])
+
+
+class _Linear:
+    """A fitted LogisticRegression's weights over the whole vocabulary (zeros where unused)."""
+
+    def __init__(self, clf, used: np.ndarray, n_terms: int):
+        self.classes_ = clf.classes_
+        self.intercept_ = clf.intercept_
+        self.coef_ = np.zeros((clf.coef_.shape[0], n_terms))
+        self.coef_[:, used] = clf.coef_
+
+    def decision_function(self, X) -> np.ndarray:
+        return np.asarray(X @ self.coef_.T) + self.intercept_
 
 
 def _identity(features):
