@@ -12,11 +12,9 @@ from classifier.batch.writer import neutralise, result_columns  # noqa: E402
 from classifier.errors import InputError  # noqa: E402
 from classifier.labels import LABELS  # noqa: E402
 
+from .postings import PRODUCT, PROJECT  # noqa: E402
+
 RESULTS = result_columns(LABELS)
-PROJECT = ("You will own the project plan and the budget, lead the delivery team, keep the risk "
-           "register and send weekly status reports to the steering group until go-live.")
-PRODUCT = ("You will interview customers, analyse usage data, decide which features we build next, "
-           "own the roadmap and check after each release that users adopt what we shipped.")
 
 
 @pytest.fixture(scope="module")

@@ -15,11 +15,9 @@ from classifier.errors import EXIT_INPUT, EXIT_ROW_ERRORS  # noqa: E402
 from classifier.labels import LABELS  # noqa: E402
 from classifier.reading.postings import MAX_TEXT_CHARS  # noqa: E402
 
+from .postings import PRODUCT, PROJECT  # noqa: E402
+
 RESULTS = result_columns(LABELS)
-PROJECT = ("You will own the project plan and the budget, lead the delivery team, keep the risk "
-           "register and send weekly status reports to the steering group until go-live.")
-PRODUCT = ("You will interview customers, analyse usage data, decide which features we build next, "
-           "own the roadmap and check after each release that users adopt what we shipped.")
 
 
 def listings(n: int) -> dict:

@@ -9,12 +9,10 @@ back into the CSV text, which is how the two are compared.
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from ..reading.tables import Row
-from .score import _scored, prepare
+from .score import Tally, _scored, prepare  # noqa: F401 (Tally: what parquet and cluster add up)
 from .writer import result_columns
 
 FLOAT, BOOL, STRING = "float", "bool", "string"
@@ -60,22 +58,6 @@ def as_cell(value) -> str:
     if isinstance(value, float):
         return f"{value:.4f}"
     return str(value)
-
-
-@dataclass
-class Tally:
-    """What a run wrote, added up as chunks are scored (the numbers of the summary line)."""
-
-    rows: int = 0
-    labels: Counter = field(default_factory=Counter)
-    needs_review: int = 0
-    errors: int = 0
-
-    def add(self, other: "Tally") -> None:
-        self.rows += other.rows
-        self.labels.update(other.labels)
-        self.needs_review += other.needs_review
-        self.errors += other.errors
 
 
 def scored_columns(chunks: Iterable[tuple], text_column: str, title_column: str | None,

@@ -96,11 +96,23 @@ def score_chunk(model_dir: str, items: list, options: dict) -> list[list[str] | 
 # --- the run --------------------------------------------------------------------------------
 
 @dataclass
-class ScoreSummary:
+class Tally:
+    """What a run wrote, added up as chunks are scored (the numbers of the summary line)."""
+
     rows: int = 0
     labels: Counter = field(default_factory=Counter)
     needs_review: int = 0
     errors: int = 0
+
+    def add(self, other: "Tally") -> None:
+        self.rows += other.rows
+        self.labels.update(other.labels)
+        self.needs_review += other.needs_review
+        self.errors += other.errors
+
+
+@dataclass
+class ScoreSummary(Tally):
     seconds: float = 0.0
     output: str = ""
     text_column: str = ""        # the choices made, set before the first row is written
