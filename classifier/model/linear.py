@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..language.features import BLOCKS, Analysis, block_of
-from .reader import surrounding_features
+from .reader import read_analysis
 
 @dataclass
 class Scores:
@@ -107,14 +107,12 @@ class LinearModel:
         get = self.index.get
         ids = np.fromiter((get(term, -1) for term in analysis.features), dtype=np.int64,
                           count=len(analysis.features))
-        text_starts = np.array(analysis.text_starts, dtype=np.int64)
-        unit_starts = np.array([u[0] for u in analysis.units], dtype=np.int64)
         if self.reader_coef is None or not analysis.units:
-            units = np.full(len(ids), -1, dtype=np.int64)
-            if len(unit_starts):
-                units[:len(text_starts)] = np.searchsorted(unit_starts, text_starts, side="right") - 1
-            return ids, np.zeros(len(analysis.units), dtype=bool), units
-        drop, surrounding, units = surrounding_features(ids, text_starts, unit_starts,
-                                                        self.reader_coef, self.reader_intercept)
+            # No reader: nothing is left out (a weight vector of zeros and a negative intercept
+            # reads every unit as duties), and the units are still found for the duty mix.
+            weights, intercept = np.zeros(len(self.vocabulary)), -1.0
+        else:
+            weights, intercept = self.reader_coef, self.reader_intercept
+        drop, surrounding, units = read_analysis(ids, analysis, weights, intercept)
         ids[drop] = -1
         return ids, surrounding, units

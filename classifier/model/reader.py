@@ -51,3 +51,11 @@ def surrounding_features(ids: np.ndarray, text_starts: np.ndarray, unit_starts: 
         drop[:] = False
         surrounding[:] = False
     return drop, surrounding, units
+
+
+def read_analysis(ids: np.ndarray, analysis, weights: np.ndarray, intercept: float
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`surrounding_features` for a posting's Analysis (its text n-gram starts and units)."""
+    text_starts = np.array(analysis.text_starts, dtype=np.int64)
+    unit_starts = np.array([u[0] for u in analysis.units], dtype=np.int64)
+    return surrounding_features(ids, text_starts, unit_starts, weights, intercept)

@@ -26,7 +26,7 @@ from ..labels import LABELS
 from ..language.features import Analysis, Language, block_of, language_for
 from ..language.traits import Trait
 from ..model.linear import LinearModel, block_normalise, block_weights
-from ..model.reader import surrounding_features
+from ..model.reader import read_analysis
 from ..reading.duties import SURROUNDING_KINDS, read_parts
 from .corpus import FOLDS, Example, fingerprint
 
@@ -128,9 +128,7 @@ def duty_features(analysis: Analysis, index: dict[str, int], reader: tuple[np.nd
         return analysis.features
     ids = np.fromiter((index.get(t, -1) for t in analysis.features), dtype=np.int64,
                       count=len(analysis.features))
-    text_starts = np.array(analysis.text_starts, dtype=np.int64)
-    unit_starts = np.array([u[0] for u in analysis.units], dtype=np.int64)
-    drop, _, _ = surrounding_features(ids, text_starts, unit_starts, *reader)
+    drop, _, _ = read_analysis(ids, analysis, *reader)
     return [t for t, d in zip(analysis.features, drop) if not d]
 
 
