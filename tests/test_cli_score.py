@@ -187,6 +187,23 @@ def test_jsonl_gzip_in_jsonl_out(run, tmp_path):
     assert rows[2]["pmrole_label"] == "product-manager"
 
 
+def test_jsonl_output_types_the_results_as_json(run, tmp_path):
+    """Numbers are numbers, the review flag is a boolean, and what was not scored (or had nothing
+    to report) is null, as in Parquet; only CSV and TSV cells are text."""
+    src = write_csv(tmp_path / "in.csv", ["title", "description"], [["PM", PROJECT], ["PO", ""]])
+    out = tmp_path / "o.jsonl"
+    assert run("score", src, "-o", out, "-q").exit_code == EXIT_ROW_ERRORS
+    scored, empty = [json.loads(l) for l in out.read_text(encoding="utf-8").splitlines()]
+    assert scored["title"] == "PM" and scored["pmrole_label"] == "project-manager"
+    assert isinstance(scored["pmrole_confidence"], float) and 0 < scored["pmrole_confidence"] <= 1
+    assert all(isinstance(scored[c], float) for c in scored if c.startswith(("pmrole_p_", "pmrole_duty_")))
+    assert isinstance(scored["pmrole_needs_review"], bool)
+    assert scored["pmrole_error"] is None
+    assert empty["description"] == "" and empty["pmrole_label"] is None
+    assert empty["pmrole_needs_review"] is None and empty["pmrole_confidence"] is None
+    assert empty["pmrole_error"].startswith("row 2: ")
+
+
 def test_gzip_output(run, tmp_path):
     src = write_csv(tmp_path / "in.csv", ["title", "description"], [["PM", PROJECT], ["PO", PRODUCT]])
     out = tmp_path / "o.csv.gz"
@@ -375,7 +392,7 @@ def test_jsonl_to_jsonl_keeps_extra_keys(run, tmp_path):
     assert [list(g)[:len(l)] for g, l in zip(got, lines)] == [list(l) for l in lines]
     assert [{k: g[k] for k in l} for g, l in zip(got, lines)] == lines
     assert all(list(g)[-len(RESULTS):] == RESULTS for g in got)
-    assert [g["pmrole_error"] for g in got] == ["", ""]
+    assert [g["pmrole_error"] for g in got] == [None, None]
 
 
 def test_jsonl_duplicate_keys_are_not_lost_silently(run, tmp_path):

@@ -128,7 +128,7 @@ def test_serve_score_gzip_jsonl_in_jsonl_out(server):
     assert status == 200 and headers["content-type"].startswith("application/x-ndjson")
     out = [json.loads(line) for line in body.decode().splitlines()]
     assert [o["id"] for o in out] == [0, 1]
-    assert all(o["pmrole_label"] and o["pmrole_error"] == "" for o in out)
+    assert all(o["pmrole_label"] and o["pmrole_error"] is None and isinstance(o["pmrole_needs_review"], bool) for o in out)
 
 
 def test_serve_score_output_parameter_writes_tsv(server):

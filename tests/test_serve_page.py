@@ -116,6 +116,27 @@ def test_serve_page_batch_scores_a_table_with_chart_review_and_download(page, tm
     assert bars.count() == len(labels) + 1  # one bar per label, one for the row with an error
 
 
+def test_serve_page_batch_reads_typed_jsonl_results(page, tmp_path):
+    """JSON Lines come back with typed results (true/false, numbers): the review list and the
+    confidence column read them as the CSV text would be read."""
+    rows = [{"title": "Project Manager", "description": "Run the project plan, the budget and the milestones."},
+            {"title": "", "description": "Manager wanted."}]
+    source = tmp_path / "listings.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    page.set_input_files("#table-file", str(source))
+    page.click("#score")
+    page.wait_for_selector("#batch-result:not([hidden])")
+    with page.expect_download() as download:
+        page.click("#download")
+    assert download.value.suggested_filename == "listings.scored.jsonl"
+    scored = [json.loads(l) for l in Path(download.value.path()).read_text(encoding="utf-8").splitlines()]
+    review = [r for r in scored if r["pmrole_needs_review"] is True]
+    assert review, "the one-line posting should be flagged for review"
+    assert page.locator("#review tbody tr").count() == len(review)
+    shown = page.locator("#review tbody td.num").all_inner_texts()[1::2]  # row number, confidence
+    assert shown == [f"{r['pmrole_confidence']:.4f}" for r in review]
+
+
 def test_serve_page_loads_nothing_from_elsewhere(page, server):
     page.wait_for_load_state("networkidle")
     assert REQUESTS and all(u.startswith(server.url) or u.startswith(("data:", "blob:")) for u in REQUESTS)

@@ -13,33 +13,7 @@ from typing import Iterable, Iterator
 
 from ..reading.tables import Row
 from .score import Tally, _scored, prepare  # noqa: F401 (Tally: what parquet and cluster add up)
-from .writer import result_columns
-
-FLOAT, BOOL, STRING = "float", "bool", "string"
-
-
-def result_types(labels) -> dict[str, str]:
-    """Each result column's type, in output order."""
-    types = {}
-    for name in result_columns(labels):
-        if name == "pmrole_confidence" or name.startswith(("pmrole_p_", "pmrole_duty_")):
-            types[name] = FLOAT
-        elif name == "pmrole_needs_review":
-            types[name] = BOOL
-        else:
-            types[name] = STRING
-    return types
-
-
-def _typed(cell: str, kind: str):
-    if cell == "":
-        return None
-    if kind == FLOAT:
-        return float(cell)
-    if kind == BOOL:
-        return cell == "true"
-    return cell
-
+from .writer import BOOL, FLOAT, STRING, result_types, typed  # noqa: F401 (the types parquet and dataframe use)
 
 def _json_safe(value):
     """A cell ``prepare`` can read: text, None, a JSON value, or else its text (a date, a numpy
@@ -97,5 +71,5 @@ def scored_columns(chunks: Iterable[tuple], text_column: str, title_column: str 
             cells = cells if cells is not None else [""] * (len(names) - 1)
             error = f"row {number}: {'; '.join(problems)}" if problems else ""
             for name, cell in zip(names, cells + [error]):
-                columns[name].append(_typed(cell, types[name]))
+                columns[name].append(typed(cell, types[name]))
         yield payloads.pop(0), columns

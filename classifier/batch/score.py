@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..reading.columns import choose_columns
 from ..reading.postings import MAX_TEXT_CHARS
 from ..reading.tables import Row, Table, duplicate_columns, open_table
-from .writer import Writer, check_output, kept_in_error, neutralise, output_format, result_columns
+from .writer import Writer, check_output, kept_in_error, output_format, result_columns
 
 KEYWORDS_IN_CELL = 5
 CHUNK_ROWS = 256
@@ -220,7 +220,7 @@ def score_file(input_path, output, *, model_path=None, text_column=None, title_c
                 else:
                     summary.labels[cells[0]] += 1
                     summary.needs_review += cells[review_at] == "true"
-                values = dict(zip(results, [neutralise(c) for c in cells] + [neutralise(error)]))
+                values = dict(zip(results, cells + [error]))
                 writer.write(row.values, values)
                 summary.rows += 1
             if bar is not None:

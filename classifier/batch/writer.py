@@ -25,6 +25,32 @@ def result_columns(labels) -> list[str]:
                "pmrole_duty_project", "pmrole_duty_product", "pmrole_model", "pmrole_error"])
 
 
+FLOAT, BOOL, STRING = "float", "bool", "string"
+
+
+def result_types(labels) -> dict[str, str]:
+    """Each result column's type, in output order: what JSONL, Parquet and DataFrames hold."""
+    return {name: _kind(name) for name in result_columns(labels)}
+
+
+def _kind(name: str) -> str:
+    if name == "pmrole_confidence" or name.startswith(("pmrole_p_", "pmrole_duty_")):
+        return FLOAT
+    return BOOL if name == "pmrole_needs_review" else STRING
+
+
+def typed(cell: str, kind: str):
+    """A result cell's text as its typed value; an empty cell (not scored, nothing to report) is
+    null."""
+    if cell == "":
+        return None
+    if kind == FLOAT:
+        return float(cell)
+    if kind == BOOL:
+        return cell == "true"
+    return cell
+
+
 def neutralise(cell: str) -> str:
     """A result cell that a spreadsheet would run as a formula gets a leading apostrophe."""
     return "'" + cell if cell.startswith(FORMULA_START) else cell
@@ -60,12 +86,14 @@ class Writer:
     def write(self, values, results: dict[str, str]):
         if self.fmt == "jsonl":
             obj = dict(values) if isinstance(values, dict) else dict(zip(self.header, values))
-            obj.update(results)
+            # JSON can say what the text of a CSV cell cannot: numbers, booleans and null
+            obj.update({name: typed(cell, _kind(name)) for name, cell in results.items()})
             self.fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
         else:
             if isinstance(values, dict):
                 values = [_cell(values.get(c, "")) for c in self.header[:-len(results)]]
-            self.csv.writerow(list(values) + list(results.values()))
+            # a spreadsheet runs a cell that looks like a formula; JSON readers do not
+            self.csv.writerow(list(values) + [neutralise(cell) for cell in results.values()])
 
     def commit(self):
         self.fh.flush()

@@ -186,7 +186,9 @@ function fillReview(rows, textColumn, titleColumn) {
     const tr = document.createElement("tr");
     for (const c of columns) {
       const td = document.createElement("td");
-      let value = c === "row" ? String(number) : String(row[c] ?? "");
+      // JSONL results are typed (a number, true/false, null); CSV and TSV cells are text
+      const cell = row[c];
+      let value = c === "row" ? String(number) : typeof cell === "number" ? cell.toFixed(4) : String(cell ?? "");
       if (c === textColumn && value.length > 160) value = value.slice(0, 160) + "…";
       if (c === "row" || c === "pmrole_confidence") td.className = "num";
       td.textContent = value;
@@ -241,7 +243,7 @@ function score(file) {
     rows.forEach((row, i) => {
       if (row.pmrole_label) counts[row.pmrole_label] = (counts[row.pmrole_label] || 0) + 1;
       if (row.pmrole_error) errors++;
-      if (row.pmrole_needs_review === "true") review.push({number: i + 1, row});
+      if (row.pmrole_needs_review === true || row.pmrole_needs_review === "true") review.push({number: i + 1, row});
     });
     if (errors) counts.errors = errors;
     const stem = file.name.replace(/(\.gz)?$/i, "").replace(/\.[^.]*$/, "");
