@@ -33,8 +33,9 @@ def duty_mix(model: LinearModel, scores: Scores, text: str, with_sentences: bool
         return DutyMix(0.0, 0.0, 0.0, (), surrounding)
     P, Q, O = (LABELS.index(x) for x in ("project-manager", "product-manager", "other"))
     j = scores.indices
-    towards = scores.values * (model.coef[[P, Q]][:, j] - model.coef[O, j]) / model.temperature  # (2, k)
-    ids = np.asarray(scores.term_ids, dtype=np.int64)
+    coef = model.coef[:, j]  # the posting's columns first: indexing rows first copies the whole vocabulary
+    towards = scores.values * (coef[[P, Q]] - coef[O]) / model.temperature  # (2, k)
+    ids = scores.term_ids
     unit = scores.feature_units
     used = (ids >= 0) & (unit >= 0)
     ids, unit = ids[used], unit[used]

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..language.features import TITLE_PREFIX, Analysis, Language
 from ..model.linear import LinearModel, Scores
-from .doubt import doubt_notes, known_word_share
+from .doubt import doubt_notes, english_words, known_words
 from .duty_mix import duty_mix
 from .prediction import (DEFAULT_TOP, REVIEW_CONFIDENCE, REVIEW_MARGIN, Evidence, Keyword,
                          Prediction, TraitHit)
@@ -92,7 +92,7 @@ def predict(model: LinearModel, language: Language, text: str, title: str = "", 
     confidence_rule = confidence_rule if review_confidence is None else review_confidence
     margin_rule = margin_rule if review_margin is None else review_margin
     needs_review = bool(p[a] < confidence_rule or p[a] - p[b] < margin_rule)
-    doubts = doubt_notes(text, known_word_share(language.lemmas(text), model.index))
+    doubts = doubt_notes(english_words(analysis), known_words(analysis, scores))
     if doubts:
         needs_review, notes = True, tuple(notes) + tuple(doubts)
     return Prediction(

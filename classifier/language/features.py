@@ -19,13 +19,15 @@ from pathlib import Path
 
 from ..errors import ModelError
 from ..reading.duties import units as posting_units
+from .function_words import ENGLISH_FUNCTION_WORDS
 from .sentences import sentence_pipeline, sentence_spans
 from .traits import Trait
 
 TOKEN_RE = re.compile(r"[^\W_]+(?:[-'’&][^\W_]+)*")
 TITLE_PREFIX = "title:"
 TRAIT_PREFIX = "trait:"
-BLOCKS = ("text", "title", "trait")  # each block of the feature vector is normalised on its own
+BLOCKS = ("text", "title", "trait")
+WORD_CACHE_SIZE = 200_000  # words whose lemma and kind a Language remembers (~35 MB at most)  # each block of the feature vector is normalised on its own
 
 
 def block_of(term: str) -> int:
@@ -47,6 +49,8 @@ class Analysis:
     trait_hits: list[tuple[str, str, int, int]] = field(default_factory=list)
     units: list[tuple[int, int]] = field(default_factory=list)
     text_starts: list[int] = field(default_factory=list)  # start of each text n-gram (the first ones)
+    words: int = 0           # the text's words, and how many of them are English function words:
+    english_words: int = 0   # what the doubt check reads (explain/doubt.py), counted in the same pass
 
 
 class Language:
@@ -61,6 +65,7 @@ class Language:
         self._doc = Doc
         self._table = lemma_table()
         self._stop = frozenset(STOP_WORDS)
+        self._words: dict[str, tuple] = {}
         self.matcher = PhraseMatcher(nlp.vocab)
         self._phrase_words: set[str] = set()
         self.phrase_traits: dict[str, str] = {}  # "manage budget" -> "budget_and_cost"
@@ -77,58 +82,92 @@ class Language:
         get = self._table.get
         return [get(w, w) for w in TOKEN_RE.findall(text.lower())]
 
-    def _scan(self, text: str, field_name: str, prefix: str, out: Analysis, phrases: bool):
-        """One pass over the words of a text: append its lemma 1-2 grams to ``out`` and, when
-        ``phrases``, return the words the trait matcher needs with their character offsets.
+    def _word(self, word: str) -> tuple:
+        """What a scan needs to know of a word: its lemma, whether a trait phrase uses it, whether
+        it is an English function word, whether it is a stop word or a number (no feature), and
+        whether its lemma makes a unigram (longer than one letter). Cached per word."""
+        lemma = self._table.get(word, word)
+        info = (lemma, lemma in self._phrase_words, word in ENGLISH_FUNCTION_WORDS,
+                lemma in self._stop or lemma.isdigit(), len(lemma) > 1)
+        if len(self._words) < WORD_CACHE_SIZE:  # a bound for streams of unique tokens (ids, typos)
+            self._words[word] = info
+        return info
+
+    def _scan_text(self, text: str, out: Analysis):
+        """One pass over the words of the text: append its lemma 1-2 grams to ``out``, count its
+        words and English function words, and return the words the trait matcher needs with
+        their character offsets.
 
         Words in no trait phrase cannot take part in a match, so each run of them becomes one
         placeholder ("_", never a token of TOKEN_RE): the matcher's Doc is a fraction of the
         posting's length, and cheap to build.
         """
-        get, stop, phrase_words = self._table.get, self._stop, self._phrase_words
-        features, spans = out.features, out.spans
-        starts_out = out.text_starts if field_name == "text" else None
+        cached, word_info = self._words.get, self._word
+        features, spans, starts_out = out.features, out.spans, out.text_starts
         lowered = text.lower()
         same = len(lowered) == len(text)  # the usual case: offsets survive lower-casing
         words, starts, ends, gap = [], [], [], False
+        english_words = n_words = 0
         prev_lemma, prev_start = None, 0
         for m in TOKEN_RE.finditer(lowered if same else text):
             word = m.group() if same else m.group().lower()
-            lemma = get(word, word)
+            lemma, phrase, english, skip, unigram = cached(word) or word_info(word)
             start, end = m.span()
-            if phrases:
-                if lemma in phrase_words:
-                    words.append(lemma)
-                    starts.append(start)
-                    ends.append(end)
-                    gap = False
-                elif not gap:
-                    words.append("_")
-                    starts.append(start)
-                    ends.append(end)
-                    gap = True
-            if lemma in stop or lemma.isdigit():
+            n_words += 1
+            english_words += english
+            if phrase:
+                words.append(lemma)
+                starts.append(start)
+                ends.append(end)
+                gap = False
+            elif not gap:
+                words.append("_")
+                starts.append(start)
+                ends.append(end)
+                gap = True
+            if skip:
                 prev_lemma = None
                 continue
-            if len(lemma) > 1:
-                features.append(prefix + lemma)
-                spans.append((field_name, start, end))
-                if starts_out is not None:
-                    starts_out.append(start)
+            if unigram:
+                features.append(lemma)
+                spans.append(("text", start, end))
+                starts_out.append(start)
             if prev_lemma is not None:
-                features.append(f"{prefix}{prev_lemma} {lemma}")
-                spans.append((field_name, prev_start, end))
-                if starts_out is not None:
-                    starts_out.append(prev_start)
+                features.append(f"{prev_lemma} {lemma}")
+                spans.append(("text", prev_start, end))
+                starts_out.append(prev_start)
             prev_lemma, prev_start = lemma, start
+        out.words, out.english_words = n_words, english_words
         return words, starts, ends
+
+    def _scan_title(self, title: str, out: Analysis):
+        """The title's lemma 1-2 grams, prefixed ``title:``, appended to ``out``."""
+        cached, word_info = self._words.get, self._word
+        features, spans = out.features, out.spans
+        lowered = title.lower()
+        same = len(lowered) == len(title)
+        prev_lemma, prev_start = None, 0
+        for m in TOKEN_RE.finditer(lowered if same else title):
+            word = m.group() if same else m.group().lower()
+            lemma, _phrase, _english, skip, unigram = cached(word) or word_info(word)
+            start, end = m.span()
+            if skip:
+                prev_lemma = None
+                continue
+            if unigram:
+                features.append(TITLE_PREFIX + lemma)
+                spans.append(("title", start, end))
+            if prev_lemma is not None:
+                features.append(f"{TITLE_PREFIX}{prev_lemma} {lemma}")
+                spans.append(("title", prev_start, end))
+            prev_lemma, prev_start = lemma, start
 
     def analyze(self, text: str, title: str = "") -> Analysis:
         """Features of a posting: lemma 1-2 grams of the text, of the title, and trait matches."""
         out = Analysis(units=posting_units(text))
-        words, starts, ends = self._scan(text, "text", "", out, phrases=True)
+        words, starts, ends = self._scan_text(text, out)
         if title:
-            self._scan(title, "title", TITLE_PREFIX, out, phrases=False)
+            self._scan_title(title, out)
         if words:
             doc = self._doc(self.nlp.vocab, words=words)
             for match_id, start, end in self.matcher(doc):

@@ -7,6 +7,7 @@ sparse matrices and by :meth:`LinearModel.score` on one posting, so the two cann
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 
@@ -20,11 +21,12 @@ class Scores:
     indices: np.ndarray
     values: np.ndarray
     logits: np.ndarray
-    term_ids: list[int]                      # vocabulary index of each feature used, -1 if unknown or left out
+    term_ids: np.ndarray                     # vocabulary index of each feature used, -1 if unknown or left out
     feature_spans: list[tuple[str, int, int]]
     units: list[tuple[int, int]] = field(default_factory=list)  # the text's units (duty reader)
     surrounding: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # per unit
     feature_units: np.ndarray | None = None  # the unit of each feature, -1 outside the text's units
+    known_words: int = 0  # the text's words in the vocabulary, before the reader sets any aside
 
     @property
     def probabilities(self) -> np.ndarray:
@@ -34,10 +36,13 @@ class Scores:
 
     def spans(self, wanted=None) -> dict[int, list[tuple[str, int, int]]]:
         """Where each vocabulary term occurs (all terms, or only those in ``wanted``)."""
+        ids = self.term_ids
+        at = (np.flatnonzero(ids >= 0) if wanted is None
+              else np.flatnonzero(np.isin(ids, np.fromiter(wanted, dtype=np.int64))))
         found: dict[int, list] = {}
-        for j, span in zip(self.term_ids, self.feature_spans):
-            if j >= 0 and (wanted is None or j in wanted):
-                found.setdefault(j, []).append(span)
+        spans = self.feature_spans
+        for k, j in zip(at.tolist(), ids[at].tolist()):
+            found.setdefault(j, []).append(spans[k])
         return found
 
 
@@ -83,6 +88,7 @@ class LinearModel:
         self.reader_coef = None if reader_coef is None else np.asarray(reader_coef, dtype=np.float64)
         self.reader_intercept = float(reader_intercept)
         self.blocks = np.array([block_of(t) for t in self.vocabulary], dtype=np.int64)
+        self.text_words = np.array([b == 0 and " " not in t for t, b in zip(self.vocabulary, self.blocks)])
         self.block_weights = block_weights(self.settings)
 
     @property
@@ -91,22 +97,24 @@ class LinearModel:
 
     def score(self, analysis: Analysis) -> Scores:
         """The same numbers as training's scikit-learn pipeline, for one posting."""
-        ids, surrounding, units = self.feature_ids(analysis)
+        ids, surrounding, units, known = self.feature_ids(analysis)
         used = ids[ids >= 0]
         indices, counts = np.unique(used, return_counts=True)
         values = (1.0 + np.log(counts)) * self.idf[indices]
         values = block_normalise(values, self.blocks[indices], np.zeros(len(indices), dtype=np.int64),
                                  1, self.block_weights)
         logits = (self.coef[:, indices] @ values + self.intercept) / self.temperature
-        return Scores(indices, values, logits, ids.tolist(), analysis.spans, analysis.units, surrounding,
-                      units)
+        return Scores(indices, values, logits, ids, analysis.spans, analysis.units, surrounding,
+                      units, known)
 
-    def feature_ids(self, analysis: Analysis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def feature_ids(self, analysis: Analysis) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
         """The vocabulary index of each feature the label is decided on (-1: unknown, or in a unit
-        the duty reader reads as surroundings), which units it read so, and each feature's unit."""
-        get = self.index.get
-        ids = np.fromiter((get(term, -1) for term in analysis.features), dtype=np.int64,
+        the duty reader reads as surroundings), which units it read so, each feature's unit, and
+        how many of the text's words the vocabulary knows."""
+        ids = np.fromiter(map(self.index.get, analysis.features, repeat(-1)), dtype=np.int64,
                           count=len(analysis.features))
+        # a word the vocabulary knows is one of its text unigrams (stop words and digits never are)
+        known = int(np.count_nonzero(self.text_words[ids[ids >= 0]]))
         if self.reader_coef is None or not analysis.units:
             # No reader: nothing is left out (a weight vector of zeros and a negative intercept
             # reads every unit as duties), and the units are still found for the duty mix.
@@ -115,4 +123,4 @@ class LinearModel:
             weights, intercept = self.reader_coef, self.reader_intercept
         drop, surrounding, units = read_analysis(ids, analysis, weights, intercept)
         ids[drop] = -1
-        return ids, surrounding, units
+        return ids, surrounding, units, known
