@@ -172,14 +172,16 @@ def _units(text: str):
     """(start, end, is_line_start) of every logical line, or of each sentence of a long one."""
     for line_start, line_end in _lines(text):
         body = text[line_start:line_end]
-        if not body.strip():
+        core = body.lstrip()
+        if not core:
             continue
-        lead = len(body) - len(body.lstrip())
-        offset = lead
-        for piece in _SENTENCE_END.split(body[lead:].rstrip()):
-            at = body.index(piece, offset)
-            yield line_start + at, line_start + at + len(piece), at == lead
-            offset = at + len(piece)
+        at = line_start + len(body) - len(core)
+        core = core.rstrip()
+        begin = 0
+        for m in _SENTENCE_END.finditer(core):
+            yield at + begin, at + m.start(), begin == 0
+            begin = m.end()
+        yield at + begin, at + len(core), begin == 0
 
 
 def read_parts(text: str) -> list[Part]:
