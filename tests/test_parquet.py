@@ -3,6 +3,7 @@ as CSV, bad rows flagged as in CSV, nothing half-written."""
 
 import csv
 import datetime as dt
+import json
 
 import pytest
 
@@ -148,12 +149,39 @@ def test_a_damaged_parquet_file_is_refused_with_a_message(run, tmp_path):
     assert not (tmp_path / "out.parquet").exists()
 
 
-def test_parquet_into_csv_says_to_name_the_output_parquet(run, tmp_path):
-    write_parquet(tmp_path / "in.parquet", n=8)
-    result = run("score", tmp_path / "in.parquet", "-o", tmp_path / "out.csv")
-    assert result.exit_code == EXIT_INPUT
-    assert "Parquet is scored into Parquet" in result.stderr
-    assert not (tmp_path / "out.csv").exists()
+def test_parquet_into_csv_and_jsonl_writes_every_row_with_the_same_results(run, scored, tmp_path):
+    """Parquet scored into CSV: every row, the input's values as text (dates, lists, numbers),
+    the results equal to scoring the CSV; into JSON Lines the values stay JSON values."""
+    folder, table, _, _ = scored
+    assert run("score", folder / "in.parquet", "-o", tmp_path / "out.csv", "--jobs", "1").exit_code \
+        == EXIT_ROW_ERRORS
+    with open(tmp_path / "out.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == table.schema.names + RESULTS
+    assert [r["id"] for r in rows] == [str(i) for i in range(table.num_rows)]
+    assert rows[1]["posted"] == "2026-01-02 00:00:00" and rows[1]["tags"] == '["pm", "réseau"]'
+    assert rows[0]["title"] == "" and rows[2]["title"] == "Product Owner 🚀 Zürich"
+    assert [[r[c] for c in RESULTS] for r in rows] == csv_results(folder / "out.csv")
+    assert run("score", folder / "in.parquet", "-o", tmp_path / "out.jsonl", "--jobs", "1").exit_code \
+        == EXIT_ROW_ERRORS
+    lines = [json.loads(l) for l in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == table.num_rows
+    assert lines[1]["salary"] == 50_001.5 and lines[1]["tags"] == ["pm", "réseau"]
+    assert (lines[0]["remote"], lines[1]["remote"], lines[2]["remote"]) == (None, False, True)
+    assert lines[1]["pmrole_error"] is None and isinstance(lines[1]["pmrole_confidence"], float)
+    assert lines[2]["pmrole_error"] == "row 3: column 'description' is empty; nothing to classify"
+
+
+def test_csv_into_parquet_keeps_every_row_as_strings_with_typed_results(run, scored, tmp_path):
+    folder, table, _, _ = scored
+    assert run("score", folder / "in.csv", "-o", tmp_path / "out.parquet", "--jobs", "1").exit_code \
+        == EXIT_ROW_ERRORS
+    out = pq.read_table(tmp_path / "out.parquet")
+    assert out.schema.names == ["id", "title", "description"] + RESULTS
+    assert {str(out.schema.field(c).type) for c in ("id", "title", "description")} == {"string"}
+    assert str(out.schema.field("pmrole_needs_review").type) == "bool"
+    assert out.column("id").to_pylist() == [str(i) for i in range(table.num_rows)]
+    assert typed_results(out) == csv_results(folder / "out.csv")
 
 
 def test_an_already_scored_parquet_file_is_refused(run, scored, tmp_path):

@@ -78,10 +78,11 @@ def test_evaluate_says_which_columns_it_chose_and_never_reads_the_label_as_title
 # --- output paths ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name, message", [
-    ("out.xlsx", "{out}: pmrole writes CSV, TSV or JSON Lines, not .xlsx; name the output .csv, .tsv or "
-                 ".jsonl (add .gz to compress)."),
+    ("out.xlsx", "{out}: pmrole writes CSV, TSV, JSON Lines or Parquet, not .xlsx; name the output "
+                 ".csv, .tsv, .jsonl (add .gz to compress) or .parquet."),
+    ("out.parquet.gz", "{out}: Parquet compresses itself; name the output .parquet, without .gz."),
     ("missing/out.csv", "{out}: the folder {parent} does not exist; create it first."),
-], ids=["xlsx", "missing-folder"])
+], ids=["xlsx", "parquet-gz", "missing-folder"])
 def test_output_path_refused_before_scoring(run, tmp_path, name, message):
     src = write_listing(tmp_path / "in.csv")
     out = tmp_path / name

@@ -4,6 +4,12 @@ The input's columns, types and schema metadata are kept as they are; the result 
 typed (see :mod:`.records`). Batches are read, scored and written one at a time, so memory
 stays flat; the output is written to a temporary file beside it and renamed into place only
 when complete, as ``pmrole score`` does for CSV.
+
+Across formats, the output's name decides as elsewhere: Parquet scored into CSV, TSV or JSON
+Lines writes each row's values as those formats hold them (text in CSV, JSON values in JSON
+Lines); CSV, TSV or JSON Lines scored into Parquet (:class:`ParquetRows`) keeps every input
+column as a string column (a JSON Lines value that is not a string as its JSON text), since
+text formats carry no column types, and types the result columns.
 """
 
 from __future__ import annotations
@@ -16,8 +22,9 @@ from ..atomic import check_writable, publish_mode, sweep_stale, temporary_beside
 from ..errors import InputError
 from ..reading.columns import choose_columns
 from ..reading.parquet import ParquetTable, is_parquet, open_parquet, pyarrow
-from .records import BOOL, FLOAT, Tally, result_types, scored_columns
+from .records import BOOL, FLOAT, Tally, as_cell, result_types, scored_columns
 from .score import _MODELS, CHUNK_ROWS, KEYWORDS_IN_CELL, PARALLEL_FROM_ROWS, ScoreSummary
+from .writer import Writer, cell_text, check_output, output_format, typed
 
 # Rows per output row group: large enough for fast reading, small enough to keep memory flat.
 GROUP_ROWS = 8192
@@ -94,11 +101,52 @@ class ParquetOutput:
         self.tmp = None
 
 
+class ParquetRows:
+    """The :class:`~.writer.Writer` interface for rows read from CSV, TSV or JSON Lines, written
+    as Parquet: input columns as strings, result columns typed, in row groups of GROUP_ROWS."""
+
+    def __init__(self, output, columns: list[str], labels):
+        pa = pyarrow()
+        self.pa, self.columns = pa, list(columns)
+        self.types = result_types(labels)
+        schema = pa.schema([pa.field(c, pa.string()) for c in self.columns] + result_schema(labels))
+        self.out = ParquetOutput(output, schema)
+        self.rows: list[list] = []
+
+    def write(self, values, results: dict[str, str]) -> None:
+        if isinstance(values, dict):
+            values = [values.get(c) for c in self.columns]
+        cells = [None if v is None else cell_text(v) for v in values]
+        self.rows.append(cells + [typed(cell, self.types[name]) for name, cell in results.items()])
+        if len(self.rows) >= GROUP_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.rows:
+            return
+        pa, n = self.pa, len(self.columns)
+        columns = list(zip(*self.rows))
+        batch = pa.RecordBatch.from_arrays([pa.array(columns[i], type=pa.string()) for i in range(n)],
+                                           names=self.columns)
+        self.out.write(batch, {name: list(columns[n + k]) for k, name in enumerate(self.types)})
+        self.out._flush()
+        self.rows = []
+
+    def commit(self) -> None:
+        self._flush()
+        self.out.commit()
+
+    def abort(self) -> None:
+        self.rows = []
+        self.out.abort()
+
+
 def score_groups(table: ParquetTable, slices: list[tuple[int, int, int]] | None, output,
                  text_col: str, title_col: str | None, labels, model_dir: str, options: dict,
-                 jobs: int = 1, chunk_rows: int = CHUNK_ROWS) -> Tally:
-    """Score the rows of ``table`` into the Parquet file ``output``: all of them, or the
-    ``(row group, start, stop)`` slices given (a cluster task's share of the file)."""
+                 jobs: int = 1, chunk_rows: int = CHUNK_ROWS, out_fmt: str = "parquet") -> Tally:
+    """Score the rows of ``table`` into ``output``, a Parquet file (or, with ``out_fmt``, a CSV,
+    TSV or JSON Lines file or stream): all of them, or the ``(row group, start, stop)`` slices
+    given (a cluster task's share of the file)."""
     if slices is None:
         slices = [(g, 0, n) for g, n in enumerate(table.group_rows)]
     schema = table.schema
@@ -122,7 +170,7 @@ def score_groups(table: ParquetTable, slices: list[tuple[int, int, int]] | None,
                 yield batch, range(first, first + batch.num_rows), texts, titles
 
     tally = Tally()
-    out = ParquetOutput(output, schema)
+    out = ParquetOutput(output, schema) if out_fmt == "parquet" else _RowsOut(output, out_fmt, schema)
     try:
         for batch, columns in scored_columns(chunks(), text_col, title_col, labels, model_dir,
                                              options, jobs, tally):
@@ -134,6 +182,24 @@ def score_groups(table: ParquetTable, slices: list[tuple[int, int, int]] | None,
     return tally
 
 
+class _RowsOut:
+    """Scored record batches written as rows of CSV, TSV or JSON Lines."""
+
+    def __init__(self, output, fmt: str, schema):
+        self.writer = Writer(output, fmt, schema.names)
+
+    def write(self, batch, columns: dict[str, list]) -> None:
+        names = list(columns)
+        for i, row in enumerate(batch.to_pylist()):
+            self.writer.write(row, {name: as_cell(columns[name][i]) for name in names})
+
+    def commit(self) -> None:
+        self.writer.commit()
+
+    def abort(self) -> None:
+        self.writer.abort()
+
+
 def score_parquet(input_path, output, *, model_path=None, text_column=None, title_column=None,
                   jobs: int | None = None, chunk_rows: int = CHUNK_ROWS, force: bool = False,
                   top: int = KEYWORDS_IN_CELL, review_confidence: float | None = None,
@@ -143,17 +209,18 @@ def score_parquet(input_path, output, *, model_path=None, text_column=None, titl
     unchanged, then the typed result columns. Structural problems raise InputError first."""
     from ..model.store import load
 
-    if not is_parquet(input_path) or not is_parquet(output):
-        given, other = (input_path, output) if is_parquet(input_path) else (output, input_path)
-        raise InputError(f"{other}: Parquet is scored into Parquet ({given} is Parquet); name both "
-                         "the input and the output .parquet, or convert the other file first.")
     say = log or (lambda msg: None)
-    check_writable(Path(output), "-o", force, input_path)
+    out_fmt = "parquet" if is_parquet(output) else None
+    if out_fmt is None:
+        check_output(input_path, output, force)
+    else:
+        check_writable(Path(output), "-o", force, input_path)
     linear = model.linear if model is not None else load(model_path)  # a broken model fails here
     table = open_parquet(input_path)
     text_col, title_col = check_table(table, text_column, title_column, linear.labels)
     if table.rows == 0:
         raise InputError(f"{table.source}: the file has no rows to score; nothing was written.")
+    out_fmt = out_fmt or output_format(output, "csv")
     say(f"pmrole: reading Parquet ({table.rows:,} rows in {len(table.group_rows)} row groups); "
         f"text column {text_col!r}, " + (f"title column {title_col!r}" if title_col else "no title column"))
     model_dir = str(linear.path)
@@ -168,12 +235,12 @@ def score_parquet(input_path, output, *, model_path=None, text_column=None, titl
         _MODELS[model_dir] = Classifier(linear)
     options = {"top": top, "review_confidence": review_confidence, "review_margin": review_margin}
     summary = summary if summary is not None else ScoreSummary()
-    summary.output, summary.output_format = str(output), "parquet"
+    summary.output, summary.output_format = str(output), out_fmt
     summary.text_column, summary.title_column = text_col, title_col
     started = time.perf_counter()
     try:
         tally = score_groups(table, None, output, text_col, title_col, linear.labels, model_dir,
-                             options, jobs, chunk_rows)
+                             options, jobs, chunk_rows, out_fmt)
     finally:
         table.close()
     summary.rows, summary.labels, summary.needs_review, summary.errors = (

@@ -143,7 +143,7 @@ def score_file(input_path, output, *, model_path=None, text_column=None, title_c
     from ..model.store import load
     from ..reading.parquet import is_parquet
 
-    if is_parquet(input_path) or is_parquet(output):  # typed columns, read by record batches
+    if is_parquet(input_path):  # typed columns, read by record batches
         from .parquet import score_parquet
 
         return score_parquet(input_path, output, model_path=model_path, text_column=text_column,
@@ -166,11 +166,12 @@ def score_file(input_path, output, *, model_path=None, text_column=None, title_c
          f"title column {title_col!r}" if title_col else
          f"pmrole: reading {table.format.upper()} ({table.encoding}); text column {text_col!r}, "
          "no title column") + guess)
-    out_fmt = out_fmt or output_format(output, table)
+    out_fmt = out_fmt or output_format(output, table.format)
     repeated = duplicate_columns(table.columns)
-    if repeated and out_fmt == "jsonl" and table.format != "jsonl":
+    if repeated and out_fmt in ("jsonl", "parquet") and table.format != "jsonl":
+        kind = "a JSON object" if out_fmt == "jsonl" else "a Parquet file"
         raise InputError(f"{table.source}: the header names column {repeated[0]!r} more than once, "
-                         "and a JSON object can hold only one of them; rename the columns, or "
+                         f"and {kind} can hold only one of them; rename the columns, or "
                          "write CSV output (-o scored.csv), which keeps them all.")
     header = table.columns + results
     options = {"top": top, "review_confidence": review_confidence, "review_margin": review_margin}
@@ -204,7 +205,12 @@ def score_file(input_path, output, *, model_path=None, text_column=None, title_c
     summary.output = (name or "<stream>") if hasattr(output, "write") else str(output)
     summary.text_column, summary.title_column, summary.output_format = text_col, title_col, out_fmt
     bar = _progress(table, progress)
-    writer = Writer(output, out_fmt, header)
+    if out_fmt == "parquet":
+        from .parquet import ParquetRows
+
+        writer = ParquetRows(output, table.columns, labels)
+    else:
+        writer = Writer(output, out_fmt, header)
     started = time.perf_counter()
     try:
         for batch, scored in _scored(batches, model_dir, options, jobs):

@@ -88,7 +88,7 @@ class Writer:
             obj = dict(values) if isinstance(values, dict) else dict(zip(self.header, values))
             # JSON can say what the text of a CSV cell cannot: numbers, booleans and null
             obj.update({name: typed(cell, _kind(name)) for name, cell in results.items()})
-            self.fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            self.fh.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
         else:
             if isinstance(values, dict):
                 values = [_cell(values.get(c, "")) for c in self.header[:-len(results)]]
@@ -132,13 +132,21 @@ def kept_in_error(obj: dict, columns: list[str]) -> list[str]:
 
 
 def _cell(value) -> str:
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return "" if value is None else cell_text(value)
+
+
+def cell_text(value) -> str:
+    """A value as a text cell: strings as they are, JSON values as JSON, anything else (a date,
+    a decimal from Parquet) as its text."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, int, float, list, dict)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
 
 
 OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".tsv": "tsv", ".tab": "tsv", ".csv": "csv",
-                  ".txt": None, "": None}
+                  ".parquet": "parquet", ".parq": "parquet", ".pq": "parquet", ".txt": None, "": None}
 
 
 def _output_suffix(output) -> str:
@@ -147,9 +155,10 @@ def _output_suffix(output) -> str:
     return suffix if len(suffix) <= 8 and suffix[1:].isalnum() else ""  # "v1.2-final": no suffix
 
 
-def output_format(output, table: Table) -> str:
+def output_format(output, default: str) -> str:
+    """The output's format from its name, else ``default`` (the input's)."""
     named = output != "-" and not hasattr(output, "write")
-    return (OUTPUT_SUFFIXES.get(_output_suffix(output)) if named else None) or table.format
+    return (OUTPUT_SUFFIXES.get(_output_suffix(output)) if named else None) or default
 
 
 def check_output(input_path, output, force: bool) -> None:
@@ -157,6 +166,9 @@ def check_output(input_path, output, force: bool) -> None:
         return
     target = Path(output)
     if _output_suffix(output) not in OUTPUT_SUFFIXES:
-        raise InputError(f"{output}: pmrole writes CSV, TSV or JSON Lines, not {_output_suffix(output)}; "
-                         "name the output .csv, .tsv or .jsonl (add .gz to compress).")
+        raise InputError(f"{output}: pmrole writes CSV, TSV, JSON Lines or Parquet, not "
+                         f"{_output_suffix(output)}; name the output .csv, .tsv, .jsonl (add .gz to "
+                         "compress) or .parquet.")
+    if OUTPUT_SUFFIXES[_output_suffix(output)] == "parquet" and output.lower().endswith(".gz"):
+        raise InputError(f"{output}: Parquet compresses itself; name the output .parquet, without .gz.")
     check_writable(target, "-o", force, input_path)
