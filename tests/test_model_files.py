@@ -101,3 +101,17 @@ def test_card_records_what_a_user_needs(model):
                 "cross_validation", "fixed_split_test", "temperature", "settings"):
         assert key in card, key
     assert set(card["versions"]) >= {"python", "scikit-learn", "spacy", "numpy", "pmrole"}
+
+
+def test_partial_views_keep_some_units_in_order_chosen_by_the_id():
+    """Training's partial views: the duties said in fewer words, the same ones every run."""
+    from classifier.training.fit import partial_view
+
+    lines = [f"Line {i}: you will look after part {i} of the work." for i in range(40)]
+    text = "\n".join(lines)
+    view = partial_view("x-001", text, 0.25)
+    kept = view.split("\n")
+    assert view == partial_view("x-001", text, 0.25)
+    assert view != partial_view("x-002", text, 0.25)
+    assert 2 <= len(kept) < 25 and kept == [l for l in lines if l in kept]
+    assert partial_view("x-001", "One line only.\nAnd another.", 0.0) == "One line only.\nAnd another."

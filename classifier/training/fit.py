@@ -4,7 +4,11 @@ scikit-learn is imported here only; prediction never needs it. Training is deter
 same corpus and settings give byte-identical artifacts (sorted vocabulary, lbfgs, fixed folds).
 Every example with a title is used twice, with and without it, so the model also works on a
 posting's text alone; with a bank of surrounding passages, each is used once more, its text
-wrapped in a few of them, so that the label learns not to move with such text.
+wrapped in a few of them, so that the label learns not to move with such text. Each is used
+twice more as *partial views*: without its title, with a random quarter and a random half of its
+units (lines and sentences) kept, because real postings often state the duties in a few plain
+lines, and the model must not need the corpus's full set of duty words to call a project
+manager one.
 
 The duty reader (``model/reader.py``) is fitted first, on the units of the corpus postings
 labelled by ``reading/duties.py``'s rules and on the units of the surrounding passages; every
@@ -27,7 +31,7 @@ from ..language.features import Analysis, Language, block_of, language_for
 from ..language.traits import Trait
 from ..model.linear import LinearModel, block_normalise, block_weights
 from ..model.reader import read_analysis
-from ..reading.duties import SURROUNDING_KINDS, read_parts
+from ..reading.duties import SURROUNDING_KINDS, read_parts, units as posting_units
 from .corpus import FOLDS, Example, fingerprint
 
 # Chosen by measuring on the real dev postings (see README, "How the model was chosen"): trait
@@ -36,7 +40,24 @@ from .corpus import FOLDS, Example, fingerprint
 # 3 / 10 / 30 with and without titles, by about one posting.
 DEFAULT_SETTINGS = {"C": 3.0, "min_df": 2, "class_weight": "balanced", "max_iter": 5000,
                     "block_weights": {"text": 1.0, "title": 1.0, "trait": 0.0}, "cv_groups": "writer",
-                    "reader_C": 1.0, "wrap_passages": [2, 5]}
+                    "reader_C": 1.0, "wrap_passages": [2, 5], "partial_keep": [0.25, 0.5]}
+
+
+# Cross-validation also scores every held-out example on a partial view of its own (a quarter of
+# its units, drawn apart from the training views), whatever the training settings: how well the
+# text alone carries the role when the duties are few.
+PARTIAL_CHECK_KEEP = 0.25
+
+
+def partial_view(example_id: str, text: str, keep: float, copy: int | str = 0) -> str:
+    """Some of the text's units, each kept with probability ``keep`` (at least two), chosen by
+    the example's id: the duties said in fewer words."""
+    rng = random.Random(int(hashlib.sha256(f"partial:{example_id}#{copy}".encode()).hexdigest()[:12], 16))
+    spans = posting_units(text)
+    kept = [u for u in spans if rng.random() < keep]
+    if len(kept) < 2:
+        kept = spans[:2]
+    return "\n".join(text[start:end] for start, end in kept)
 
 
 def wrap(example_id: str, text: str, passages: list[str], low: int, high: int) -> str:
@@ -49,11 +70,14 @@ def wrap(example_id: str, text: str, passages: list[str], low: int, high: int) -
 
 @dataclass
 class Featurized:
-    """Every example analysed with its title, without it, and wrapped (text only)."""
+    """Every example analysed with its title, without it, wrapped (text only), and in partial
+    views (text only, one list per ``partial_keep`` fraction)."""
 
     with_title: list[Analysis]
     without: list[Analysis]
     wrapped: list[Analysis]
+    partial: list[list[Analysis]] = field(default_factory=list)
+    partial_check: list[Analysis] = field(default_factory=list)  # never trained on: CV's measure
 
 
 def analyze_examples(language: Language, examples: list[Example], surroundings: list[str],
@@ -66,7 +90,11 @@ def analyze_examples(language: Language, examples: list[Example], surroundings: 
         without.append(language.analyze(e.text, "") if e.title else analysis)
         if surroundings:
             wrapped.append(language.analyze(wrap(e.id, e.text, surroundings, low, high), ""))
-    return Featurized(with_title, without, wrapped)
+    partial = [[language.analyze(partial_view(e.id, e.text, keep, copy), "") for e in examples]
+               for copy, keep in enumerate(settings.get("partial_keep", ()))]
+    check = [language.analyze(partial_view(e.id, e.text, PARTIAL_CHECK_KEEP, copy="check"), "")
+             for e in examples]
+    return Featurized(with_title, without, wrapped, partial, check)
 
 
 def fit_vocabulary(docs: list[list[str]], settings: dict) -> list[str]:
@@ -132,10 +160,14 @@ def duty_features(analysis: Analysis, index: dict[str, int], reader: tuple[np.nd
     return [t for t, d in zip(analysis.features, drop) if not d]
 
 
-def _training_rows(idx, with_title, without, y, examples, wrapped=None):
-    """Feature lists and labels to fit on: each example with its title, again without it, and
-    wrapped in surrounding passages when there are any."""
+def _training_rows(idx, with_title, without, y, examples, wrapped=None, partial=()):
+    """Feature lists and labels to fit on: each example with its title, again without it,
+    wrapped in surrounding passages when there are any, and in its partial views."""
     docs, targets = [], []
+    idx = list(idx)
+    for view in partial:
+        docs += [view[i] for i in idx]
+        targets += [y[i] for i in idx]
     for i in idx:
         docs.append(with_title[i])
         targets.append(y[i])
@@ -235,8 +267,10 @@ class TrainingResult:
     cv_predictions: list[str] = field(default_factory=list)  # out-of-fold, with titles, per example
 
 
-def cross_validate(examples, with_title, without, wrapped, y, settings, vocabulary):
-    """Out-of-fold logits with and without titles, and on the wrapped text.
+def cross_validate(examples, with_title, without, wrapped, y, settings, vocabulary, partial=(),
+                   partial_check=()):
+    """Out-of-fold logits with and without titles, on the wrapped text, and on a partial view of
+    the text (``partial_check``; ``partial`` are the views trained on).
 
     Folds are by writer (settings["cv_groups"] == "writer"): every corpus writer's examples are
     held out together, so the scores and the temperature reflect postings in a voice the model
@@ -252,18 +286,20 @@ def cross_validate(examples, with_title, without, wrapped, y, settings, vocabula
     else:
         folds = np.array([e.fold for e in examples])
     n = len(examples)
-    oof = {kind: np.zeros((n, len(LABELS))) for kind in ("title", "text", "wrapped")}
+    oof = {kind: np.zeros((n, len(LABELS))) for kind in ("title", "text", "wrapped", "partial")}
     for k in range(FOLDS):
         train_idx = np.flatnonzero(folds != k)
         test_idx = np.flatnonzero(folds == k)
         if not len(test_idx):
             continue
-        docs, targets = _training_rows(train_idx, with_title, without, y, examples, wrapped)
+        docs, targets = _training_rows(train_idx, with_title, without, y, examples, wrapped, partial)
         vectorizer, clf = _fit(docs, targets, settings, vocabulary)
         oof["title"][test_idx] = _logits(vectorizer, clf, [with_title[i] for i in test_idx])
         oof["text"][test_idx] = _logits(vectorizer, clf, [without[i] for i in test_idx])
         if wrapped:
             oof["wrapped"][test_idx] = _logits(vectorizer, clf, [wrapped[i] for i in test_idx])
+        if partial_check:
+            oof["partial"][test_idx] = _logits(vectorizer, clf, [partial_check[i] for i in test_idx])
     return oof
 
 
@@ -326,9 +362,12 @@ def train_model(examples: list[Example], traits: list[Trait], settings: dict | N
     with_title = [duty_features(a, index, reader) for a in featurized.with_title]
     without = [duty_features(a, index, reader) for a in featurized.without]
     wrapped = [duty_features(a, index, reader) for a in featurized.wrapped]
+    partial = [[duty_features(a, index, reader) for a in view] for view in featurized.partial]
+    partial_check = [duty_features(a, index, reader) for a in featurized.partial_check]
     y = np.array([LABELS.index(e.label) for e in examples])
     say(f"cross-validating ({FOLDS} folds)")
-    oof = cross_validate(examples, with_title, without, wrapped, y, settings, vocabulary)
+    oof = cross_validate(examples, with_title, without, wrapped, y, settings, vocabulary, partial,
+                         partial_check)
     temperature = fit_temperature(np.vstack([oof["title"], oof["text"]]), np.concatenate([y, y]))
     cv_title, cv_predicted = _summary(y, oof["title"], temperature)
     cv_text, text_predicted = _summary(y, oof["text"], temperature)
@@ -339,17 +378,19 @@ def train_model(examples: list[Example], traits: list[Trait], settings: dict | N
         changed = sum(a != b for a, b in zip(text_predicted, wrapped_predicted))
         cross_validation["wrapped_text_only"] = cv_wrapped
         cross_validation["wrapped_label_changed"] = round(changed / len(examples), 4)
+    if partial_check:
+        cross_validation["partial_text_only"], _ = _summary(y, oof["partial"], temperature)
     say("fitting on the fixed train split, scoring the test split")
     test = np.flatnonzero([e.split == "test" for e in examples])
     train = np.flatnonzero([e.split == "train" for e in examples])
-    split_vectorizer, split_clf = _fit(*_training_rows(train, with_title, without, y, examples, wrapped),
+    split_vectorizer, split_clf = _fit(*_training_rows(train, with_title, without, y, examples, wrapped, partial),
                                        settings, vocabulary)
     split_logits = _logits(split_vectorizer, split_clf, [with_title[i] for i in test])
     split_title, _ = _summary(y[test], split_logits, temperature)
     settings = {**settings, "review_confidence": cross_validation["review"]["confidence_threshold"],
                 "review_margin": 0.0}
     say("fitting the final model")
-    docs, targets = _training_rows(range(len(examples)), with_title, without, y, examples, wrapped)
+    docs, targets = _training_rows(range(len(examples)), with_title, without, y, examples, wrapped, partial)
     vectorizer, clf = _fit(docs, targets, settings, vocabulary)
     model = linear_model(vectorizer, clf, temperature, traits, settings, reader)
     counts = {label: int((y == i).sum()) for i, label in enumerate(LABELS)}
