@@ -56,6 +56,14 @@ def test_empty_text_is_a_prediction_not_a_crash(model):
     assert p.label in model.labels and p.keywords == ()
 
 
+@pytest.mark.parametrize("text", ["", "   \n  "], ids=["empty", "blank"])
+def test_a_title_alone_is_classified_by_the_title(model, text):
+    p = model.classify(text, "Senior Project Manager")
+    assert p.label == "project-manager"
+    assert p.keywords and all(k.term.startswith("title:") for k in p.keywords)
+    assert p.duty_mix.project == p.duty_mix.product == 0.0  # the title is not a duty
+
+
 def test_batch_form_matches_single_calls(model):
     texts = [POSTINGS["project"][1], (POSTINGS["product"][1], "Product Manager")]
     many = model.classify_many(texts)

@@ -44,6 +44,8 @@ def surrounding_features(ids: np.ndarray, text_starts: np.ndarray, unit_starts: 
     the others (title n-grams, trait matches) belong to no unit (-1) and are never left out.
     Nothing is left out when too little would remain."""
     units = np.full(len(ids), -1, dtype=np.int64)
+    if not len(unit_starts):  # a blank text (a title alone): no unit, nothing to leave out
+        return np.zeros(len(ids), dtype=bool), np.zeros(0, dtype=bool), units
     units[:len(text_starts)] = unit_of(text_starts, unit_starts)
     surrounding = unit_scores(ids, units, len(unit_starts), weights, intercept) > 0
     drop = (units >= 0) & surrounding[np.maximum(units, 0)]
