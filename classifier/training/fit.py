@@ -305,9 +305,11 @@ def cross_validate(examples, with_title, without, wrapped, y, settings, vocabula
 
 # The review rule flags a posting when p(label) is under a threshold, chosen on the out-of-fold
 # predictions with titles: the lowest threshold whose unflagged postings are this often right.
-# Cross-validation on our own corpus is kinder than real postings are (about 3% errors against
-# 10%), so the target is set above the 96% we want to hold on real postings.
-REVIEW_TARGET_ACCURACY = 0.99
+# Cross-validation on our own corpus is kinder than real postings are: with titles, 2.2% of the
+# held-out examples are wrong against 11% of the real dev postings, five times as many (the one
+# figure here that dev informs; README, "How the model was chosen"). For the unflagged postings
+# to be 96% right on real postings, they must be 1 - 4%/5 = 99.2% right in cross-validation.
+REVIEW_TARGET_ACCURACY = 0.992
 
 
 def review_curve(logits: np.ndarray, y: np.ndarray, temperature: float) -> dict:
