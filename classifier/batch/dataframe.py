@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from ..errors import InputError
 from ..reading.columns import choose_columns
-from .records import BOOL, FLOAT, result_types, scored_columns
+from .records import scored_columns
+from .writer import BOOL, FLOAT, result_types
 from .score import CHUNK_ROWS, KEYWORDS_IN_CELL
 
 _DTYPES = {FLOAT: "float64", BOOL: "boolean", "string": "string"}

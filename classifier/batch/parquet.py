@@ -18,13 +18,13 @@ import os
 import time
 from pathlib import Path
 
-from ..atomic import check_writable, publish_mode, sweep_stale, temporary_beside
+from ..atomic import publish_mode, sweep_stale, temporary_beside
 from ..errors import InputError
 from ..reading.columns import choose_columns
-from ..reading.parquet import ParquetTable, is_parquet, open_parquet, pyarrow
-from .records import BOOL, FLOAT, Tally, as_cell, result_types, scored_columns
+from ..reading.parquet import ParquetTable, open_parquet, pyarrow
+from .records import Tally, as_cell, scored_columns
 from .score import _MODELS, CHUNK_ROWS, KEYWORDS_IN_CELL, PARALLEL_FROM_ROWS, ScoreSummary
-from .writer import Writer, cell_text, check_output, output_format, typed
+from .writer import BOOL, FLOAT, Writer, cell_text, check_output, output_format, result_types, typed
 
 # Rows per output row group: large enough for fast reading, small enough to keep memory flat.
 GROUP_ROWS = 8192
@@ -129,7 +129,6 @@ class ParquetRows:
         batch = pa.RecordBatch.from_arrays([pa.array(columns[i], type=pa.string()) for i in range(n)],
                                            names=self.columns)
         self.out.write(batch, {name: list(columns[n + k]) for k, name in enumerate(self.types)})
-        self.out._flush()
         self.rows = []
 
     def commit(self) -> None:
@@ -210,17 +209,13 @@ def score_parquet(input_path, output, *, model_path=None, text_column=None, titl
     from ..model.store import load
 
     say = log or (lambda msg: None)
-    out_fmt = "parquet" if is_parquet(output) else None
-    if out_fmt is None:
-        check_output(input_path, output, force)
-    else:
-        check_writable(Path(output), "-o", force, input_path)
+    check_output(input_path, output, force)
+    out_fmt = output_format(output, "csv")
     linear = model.linear if model is not None else load(model_path)  # a broken model fails here
     table = open_parquet(input_path)
     text_col, title_col = check_table(table, text_column, title_column, linear.labels)
     if table.rows == 0:
         raise InputError(f"{table.source}: the file has no rows to score; nothing was written.")
-    out_fmt = out_fmt or output_format(output, "csv")
     say(f"pmrole: reading Parquet ({table.rows:,} rows in {len(table.group_rows)} row groups); "
         f"text column {text_col!r}, " + (f"title column {title_col!r}" if title_col else "no title column"))
     model_dir = str(linear.path)

@@ -13,7 +13,8 @@ from typing import Iterable, Iterator
 
 from ..reading.tables import Row
 from .score import Tally, _scored, prepare  # noqa: F401 (Tally: what parquet and cluster add up)
-from .writer import BOOL, FLOAT, STRING, result_types, typed  # noqa: F401 (the types parquet and dataframe use)
+from .writer import result_types, typed
+
 
 def _json_safe(value):
     """A cell ``prepare`` can read: text, None, a JSON value, or else its text (a date, a numpy

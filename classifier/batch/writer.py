@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..atomic import check_writable, publish_mode, sweep_stale, temporary_beside
 from ..errors import InputError
-from ..reading.tables import Table
+from ..reading.parquet import PARQUET_SUFFIXES
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -146,7 +146,7 @@ def cell_text(value) -> str:
 
 
 OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".tsv": "tsv", ".tab": "tsv", ".csv": "csv",
-                  ".parquet": "parquet", ".parq": "parquet", ".pq": "parquet", ".txt": None, "": None}
+                  **dict.fromkeys(PARQUET_SUFFIXES, "parquet"), ".txt": None, "": None}
 
 
 def _output_suffix(output) -> str:

@@ -26,8 +26,8 @@ from .traits import Trait
 TOKEN_RE = re.compile(r"[^\W_]+(?:[-'’&][^\W_]+)*")
 TITLE_PREFIX = "title:"
 TRAIT_PREFIX = "trait:"
-BLOCKS = ("text", "title", "trait")
-WORD_CACHE_SIZE = 200_000  # words whose lemma and kind a Language remembers (~35 MB at most)  # each block of the feature vector is normalised on its own
+BLOCKS = ("text", "title", "trait")  # each block of the feature vector is normalised on its own
+WORD_CACHE_SIZE = 200_000  # words whose lemma and kind a Language remembers (~35 MB at most)
 
 
 def block_of(term: str) -> int:
