@@ -77,7 +77,10 @@ def describe(card: ModelCard) -> str:
     review = card.cross_validation.get("review")
     if "review_confidence" in card.settings:
         rule = f"  review rule: needs_review when p(label) < {card.settings['review_confidence']}"
-        if review:
+        if review and "target_errors_flagged" in review:
+            rule += (f" (the lowest threshold that flags ≥ {review['target_errors_flagged']:.0%} "
+                     f"of the cross-validated errors)")
+        elif review:  # models trained before round 8's rule
             rule += (f" (the lowest threshold whose unflagged cross-validated postings are "
                      f"≥ {review['target_accuracy']:.0%} right)")
         lines.append(rule)

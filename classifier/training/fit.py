@@ -304,12 +304,14 @@ def cross_validate(examples, with_title, without, wrapped, y, settings, vocabula
 
 
 # The review rule flags a posting when p(label) is under a threshold, chosen on the out-of-fold
-# predictions with titles: the lowest threshold whose unflagged postings are this often right.
-# Cross-validation on our own corpus is kinder than real postings are: with titles, 2.2% of the
-# held-out examples are wrong against 11% of the real dev postings, five times as many (the one
-# figure here that dev informs; README, "How the model was chosen"). For the unflagged postings
-# to be 96% right on real postings, they must be 1 - 4%/5 = 99.2% right in cross-validation.
-REVIEW_TARGET_ACCURACY = 0.992
+# predictions with titles: the lowest threshold that flags at least this share of their errors.
+# A target on the errors caught, not on the accuracy left unflagged: the corpus's held-out
+# examples are wrong about a fifth as often as real postings, so an accuracy target has to guess
+# that ratio, and the threshold it gives falls as the corpus grows easier (0.95, 0.925, 0.875 in
+# rounds 7, 8, 8 complete). The share of errors a threshold catches is what "needs_review
+# catches most errors" asks, and it does not depend on how many errors there are.
+REVIEW_ERRORS_CAUGHT = 0.75
+REVIEW_GRID = np.round(np.arange(0.30, 0.9951, 0.005), 3)
 
 
 def review_curve(logits: np.ndarray, y: np.ndarray, temperature: float) -> dict:
@@ -318,15 +320,17 @@ def review_curve(logits: np.ndarray, y: np.ndarray, temperature: float) -> dict:
     p = np.exp(z - z.max(axis=1, keepdims=True))
     p /= p.sum(axis=1, keepdims=True)
     confidence, right = p.max(axis=1), p.argmax(axis=1) == y
+    errors = int((~right).sum())
     curve, chosen = [], None
-    for t in np.round(np.arange(0.30, 1.0, 0.025), 3):
+    for t in REVIEW_GRID:
         kept = confidence >= t
         accuracy = float(right[kept].mean()) if kept.any() else 1.0
+        caught = float((~kept & ~right).sum() / errors) if errors else 1.0
         curve.append({"threshold": float(t), "unflagged": round(float(kept.mean()), 4),
-                      "accuracy_unflagged": round(accuracy, 4)})
-        if chosen is None and accuracy >= REVIEW_TARGET_ACCURACY:
+                      "accuracy_unflagged": round(accuracy, 4), "errors_flagged": round(caught, 4)})
+        if chosen is None and caught >= REVIEW_ERRORS_CAUGHT:
             chosen = float(t)
-    return {"target_accuracy": REVIEW_TARGET_ACCURACY, "confidence_threshold": chosen or 0.975,
+    return {"target_errors_flagged": REVIEW_ERRORS_CAUGHT, "confidence_threshold": chosen or 0.975,
             "curve": curve}
 
 
