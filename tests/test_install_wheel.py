@@ -85,8 +85,8 @@ def test_the_wheel_carries_the_current_model_and_the_corpus_under_10_mb(installe
     assert "classifier/shipped/models/CURRENT" in names
     assert {f"classifier/shipped/models/{current}/{f.name}" for f in (ROOT / "models" / current).iterdir()} <= names
     corpus = {f"classifier/shipped/corpus/{f.relative_to(ROOT / 'corpus')}" for f in (ROOT / "corpus").rglob("*")
-              if f.is_file() and f.suffix in (".jsonl", ".toml", ".md")}
-    assert corpus <= names
+              if f.is_file() and f.suffix in (".jsonl", ".toml", ".md") and "pending" not in f.parts}
+    assert corpus <= names  # corpus/pending/ is work not yet trained on: retraining does not read it
     assert not any(n.startswith("classifier/shipped/models/") and current not in n and not n.endswith("CURRENT")
                    for n in names)  # only the version in use, not every one in models/
     assert installed["wheel"].stat().st_size <= 10 * 1024 * 1024
