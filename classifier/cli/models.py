@@ -54,7 +54,7 @@ def models_use_cli(version, model_path):
 
     \b
     Examples:
-      pmrole models use pmrole-2e9ca466ac9d
+      pmrole models use pmrole-e3f6be525b99
       pmrole models use packaged
     """
     from ..model.store import locate, use, writable_store

@@ -307,8 +307,8 @@ def cross_validate(examples, with_title, without, wrapped, y, settings, vocabula
 # predictions with titles: the lowest threshold that flags at least this share of their errors.
 # A target on the errors caught, not on the accuracy left unflagged: the corpus's held-out
 # examples are wrong about a fifth as often as real postings, so an accuracy target has to guess
-# that ratio, and the threshold it gives falls as the corpus grows easier (0.95, 0.925, 0.875 in
-# rounds 7, 8, 8 complete). The share of errors a threshold catches is what "needs_review
+# that ratio, and the threshold it gives falls as the corpus grows easier (0.95, 0.925 and 0.875 in
+# rounds 7, 8 and 8 complete). The share of errors a threshold catches is what "needs_review
 # catches most errors" asks, and it does not depend on how many errors there are.
 REVIEW_ERRORS_CAUGHT = 0.75
 REVIEW_GRID = np.round(np.arange(0.30, 0.9951, 0.005), 3)
