@@ -70,6 +70,7 @@ def accuracy_section(model) -> dict:
     truth = [r["label"] for r in rows]
     clear_single = [i for i, r in enumerate(rows) if r["certainty"] == "clear" and r["label"] in SINGLE_ROLE]
     out = {"file": str(REALDATA.name), "n": len(rows)}
+    bank = load_surroundings(DEFAULT_CORPUS, "heldout")
     for mode, use_title in (("with_title", True), ("text_only", False)):
         preds = [model.classify(r["text"], r["title"] if use_title else None, evidence=False) for r in rows]
         labels = [p.label for p in preds]
@@ -78,12 +79,12 @@ def accuracy_section(model) -> dict:
         traits = [trait_rule(model, r["title"] if use_title else "", r["text"]) for r in rows]
         hybrids = [i for i, r in enumerate(rows) if r["label"] == "hybrid"]
         unflagged = [i for i, p in enumerate(preds) if not p.needs_review]
-        bank = load_surroundings(DEFAULT_CORPUS, "heldout")
         # Each posting wrapped WRAPPINGS times, in passages chosen by its id and the wrapping's
         # number: one wrapping each moves the figure by a posting or two between runs.
         wrapped = [[model.classify(wrap(r["id"] if k == 0 else f"{r['id']}#{k}", r["text"], bank, 2, 5),
                                    r["title"] if use_title else None, evidence=False).label for r in rows]
                    for k in range(WRAPPINGS)] if bank else [labels]
+        changed = [sum(a != b for a, b in zip(labels, w)) / len(rows) for w in wrapped]
         out[mode + "_review_and_hybrid"] = {
             "project_manager_recall": sum(labels[i] == t == "project-manager" for i, t in enumerate(truth))
             / max(1, truth.count("project-manager")),
@@ -97,9 +98,8 @@ def accuracy_section(model) -> dict:
             "unflagged_accuracy": sum(labels[i] == truth[i] for i in unflagged) / max(1, len(unflagged)),
             "flagged_errors": sum(labels[i] != truth[i] and preds[i].needs_review for i in range(len(rows))),
             "errors": sum(labels[i] != truth[i] for i in range(len(rows))),
-            "wrapped_label_changed": statistics.mean(sum(a != b for a, b in zip(labels, w)) / len(rows)
-                                                     for w in wrapped),
-            "wrapped_label_changed_each": [sum(a != b for a, b in zip(labels, w)) / len(rows) for w in wrapped],
+            "wrapped_label_changed": statistics.mean(changed),
+            "wrapped_label_changed_each": changed,
         }
         out[mode] = {
             "pmrole": {"macro_f1": rep["macro_f1_single_role"], "accuracy": rep["accuracy"],
@@ -323,7 +323,7 @@ def markdown(results: dict) -> str:
                 ("postings not flagged for review", lambda d: f"{d['unflagged_share']:.1%}"),
                 ("… of which right", lambda d: f"{d['unflagged_accuracy']:.1%}"),
                 ("errors flagged for review", lambda d: f"{d['flagged_errors']} of {d['errors']}"),
-                ("labels changed by 2–5 held-out surrounding passages (mean of 5 wrappings)", lambda d: f"{d['wrapped_label_changed']:.1%}"),
+                (f"labels changed by 2–5 held-out surrounding passages (mean of {WRAPPINGS} wrappings)", lambda d: f"{d['wrapped_label_changed']:.1%}"),
             ]
             lines += [f"| {name} | {f(t)} | {f(x)} |" for name, f in rows_]
     f = results["faithfulness"]

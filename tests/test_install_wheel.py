@@ -84,9 +84,11 @@ def test_the_wheel_carries_the_current_model_and_the_corpus_under_10_mb(installe
     names = set(zipfile.ZipFile(installed["wheel"]).namelist())
     assert "classifier/shipped/models/CURRENT" in names
     assert {f"classifier/shipped/models/{current}/{f.name}" for f in (ROOT / "models" / current).iterdir()} <= names
-    corpus = {f"classifier/shipped/corpus/{f.relative_to(ROOT / 'corpus')}" for f in (ROOT / "corpus").rglob("*")
-              if f.is_file() and f.suffix in (".jsonl", ".toml", ".md") and "pending" not in f.parts}
-    assert corpus <= names  # corpus/pending/ is work not yet trained on: retraining does not read it
+    # what retraining reads (examples, surroundings, traits) and the guidelines beside them
+    shipped = ("*.toml", "*.md", "examples/*.jsonl", "surroundings/*.jsonl")
+    corpus = {f"classifier/shipped/corpus/{f.relative_to(ROOT / 'corpus')}"
+              for pattern in shipped for f in (ROOT / "corpus").glob(pattern)}
+    assert corpus <= names
     assert not any(n.startswith("classifier/shipped/models/") and current not in n and not n.endswith("CURRENT")
                    for n in names)  # only the version in use, not every one in models/
     assert installed["wheel"].stat().st_size <= 10 * 1024 * 1024
